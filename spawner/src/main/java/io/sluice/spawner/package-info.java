@@ -1,0 +1,5 @@
+/**
+ * The supervisor: owns the backends of every route and the single control thread, and publishes what the tunnel may
+ * use through the {@link io.sluice.spawner.registry.Registry}. Knows nothing of HTTP, WebSocket or Netty.
+ */
+package io.sluice.spawner;

@@ -1,0 +1,34 @@
+package io.sluice.spawner.spec;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How many workers a backend may run and when to add or stop one: {@code min-procs}, {@code max-procs},
+ * {@code max-load-per-proc}, {@code idle-timeout}.
+ */
+public record PoolLimits(int minProcs, int maxProcs, int maxLoadPerProc, Duration idleTimeout) {
+
+    /** A backend that is not spawned: exactly one address, as lighttpd forces min-procs = max-procs = 1. */
+    public static final PoolLimits STATIC = new PoolLimits(1, 1, 1, Duration.ofSeconds(60));
+
+    public PoolLimits {
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (minProcs < 0) {
+            throw new InvalidOptionException("min-procs", "must not be negative, got " + minProcs, null);
+        }
+        if (maxProcs < 1) {
+            throw new InvalidOptionException("max-procs", "must be at least 1, got " + maxProcs, null);
+        }
+        if (minProcs > maxProcs) {
+            throw new InvalidOptionException("max-procs",
+                    "must be at least min-procs (%d), got %d".formatted(minProcs, maxProcs), null);
+        }
+        if (maxLoadPerProc < 0) {
+            throw new InvalidOptionException("max-load-per-proc", "must not be negative, got " + maxLoadPerProc, null);
+        }
+        if (idleTimeout.isNegative()) {
+            throw new InvalidOptionException("idle-timeout", "must not be negative, got " + idleTimeout, null);
+        }
+    }
+}
