@@ -24,7 +24,10 @@ public final class RouteSnapshot {
     /** The route's backends as its pools are now. Supervisor thread only. */
     public static RouteSnapshot of(String route, List<ProcessPool> pools) {
         Objects.requireNonNull(route, "route");
-        BackendSnapshot[] backends = pools.stream().map(ProcessPool::snapshot).toArray(BackendSnapshot[]::new);
+        return of(route, pools.stream().map(ProcessPool::snapshot).toArray(BackendSnapshot[]::new));
+    }
+
+    static RouteSnapshot of(String route, BackendSnapshot... backends) {
         String detail = Arrays.stream(backends).map(BackendSnapshot::inactiveDetail).collect(Collectors.joining("; "));
         return new RouteSnapshot(route, List.of(backends), detail);
     }
