@@ -79,7 +79,7 @@ public final class Supervisor {
         try {
             runOnSupervisorThread(this::createPools);
         } catch (RuntimeException e) {
-            log.error("supervisor failed to start; stopping what was started", e);
+            // Not logged here: the caller gets the cause and decides (log once, at the layer that decides).
             shutDown();
             throw e;
         }
@@ -188,8 +188,14 @@ public final class Supervisor {
             task.run();
             return;
         }
+        ScheduledExecutorService current = executor;
+        if (current == null) {
+            throw new IllegalStateException("supervisor thread is not running; state " + state());
+        }
         try {
-            executor.submit(task).get(TASK_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            current.submit(task).get(TASK_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("supervisor thread is stopping", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;

@@ -27,10 +27,6 @@ final class LeaseOwner implements Lease.Owner {
         this.clock = clock;
     }
 
-    Worker worker() {
-        return worker;
-    }
-
     @Override
     public void connected(Lease lease) {
         worker.connected(clock.instant());

@@ -46,7 +46,8 @@ public final class Worker {
         this.state = Objects.requireNonNull(initial, "initial");
         this.listener = Objects.requireNonNull(listener, "listener");
         if (initial != WorkerState.STARTING && initial != WorkerState.RUNNING) {
-            throw new IllegalArgumentException("worker %s#%d: cannot be created %s".formatted(backendName, id, initial));
+            throw new IllegalArgumentException(
+                    "worker %s#%d: cannot be created %s".formatted(backendName, id, initial));
         }
         this.lastUsed = clock.instant();
     }

@@ -133,7 +133,8 @@ class SnapshotRegistryTest {
         Acquisition granted = routes.registry.acquire("/echo/", KEY);
         routes.registry.acquire("/echo/", KEY);
         assertThat(granted).isInstanceOf(Lease.class);
-        assertThat(registryLog.messages(Level.INFO)).containsExactly("route=/echo/: backend 'echo0' is available again");
+        assertThat(registryLog.messages(Level.INFO))
+                .containsExactly("route=/echo/: backend 'echo0' is available again");
     }
 
     @Test
@@ -177,16 +178,15 @@ class SnapshotRegistryTest {
         BackendSpec spec = new BackendSpec("php", new BackendAddress.Tcp("127.0.0.1", 9000), DISABLE_TIME,
                 Duration.ofSeconds(3), new PoolLimits(1, 4, 2, Duration.ofSeconds(60)), null);
         ManualClock clock = new ManualClock();
-        Worker[] workers = {
-            new Worker("php", 1, spec.address().forWorker(1), DISABLE_TIME, clock, WorkerState.RUNNING, (w, f, t, y) -> { }),
-            new Worker("php", 0, spec.address().forWorker(0), DISABLE_TIME, clock, WorkerState.RUNNING, (w, f, t, y) -> { }),
-        };
+        Worker[] workers = {runningWorker(spec, 1, clock), runningWorker(spec, 0, clock)};
         LeaseOwner[] owners = {
-            new LeaseOwner(null, workers[0], Runnable::run, clock), new LeaseOwner(null, workers[1], Runnable::run, clock),
+            new LeaseOwner(null, workers[0], Runnable::run, clock),
+            new LeaseOwner(null, workers[1], Runnable::run, clock),
         };
         AtomicInteger nudges = new AtomicInteger();
         SnapshotRegistry registry = new SnapshotRegistry(
-                List.of(new BackendGroup("/php/", BalanceKind.LEAST_CONNECTION, List.of(spec))), nudges::incrementAndGet);
+                List.of(new BackendGroup("/php/", BalanceKind.LEAST_CONNECTION, List.of(spec))),
+                nudges::incrementAndGet);
         registry.publish(RouteSnapshot.of("/php/", new BackendSnapshot(spec, workers, owners, workers, true, "")));
 
         List<BackendAddress> addresses = new ArrayList<>();
@@ -199,6 +199,11 @@ class SnapshotRegistryTest {
         assertThat(registry.acquire("/php/", KEY)).isInstanceOf(Lease.class);
         assertThat(nudges).hasValue(1);
         assertThat(workers[0].load()).isEqualTo(3);
+    }
+
+    private static Worker runningWorker(BackendSpec spec, int id, ManualClock clock) {
+        return new Worker(spec.name(), id, spec.address().forWorker(id), DISABLE_TIME, clock, WorkerState.RUNNING,
+                (w, from, to, why) -> { });
     }
 
     /**

@@ -61,7 +61,8 @@ class WorkerTest {
         Worker worker = worker(WorkerState.STARTING);
         worker.moveTo(WorkerState.RUNNING, "accepting");
         worker.moveTo(WorkerState.DISABLED, "connect failed");
-        assertThat(changes).containsExactly("php#2 STARTING->RUNNING accepting", "php#2 RUNNING->DISABLED connect failed");
+        assertThat(changes)
+                .containsExactly("php#2 STARTING->RUNNING accepting", "php#2 RUNNING->DISABLED connect failed");
     }
 
     @Test
