@@ -35,9 +35,11 @@ public final class ExitWatcher implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<Long, WatchedChild> children = new ConcurrentHashMap<>();
     private final Map<Long, WatchedChild> polled = new ConcurrentHashMap<>();
+    private final boolean pidfdAllowed;
     private volatile boolean running = true;
 
-    private ExitWatcher() throws NativeCallException {
+    private ExitWatcher(boolean pidfdAllowed) throws NativeCallException {
+        this.pidfdAllowed = pidfdAllowed;
         this.epoll = new Epoll(64);
         int[] wake = Posix.pipe();
         this.wakeRead = wake[0];
@@ -51,7 +53,14 @@ public final class ExitWatcher implements AutoCloseable {
 
     /** Creates the watcher and starts its thread. */
     public static ExitWatcher start() throws NativeCallException {
-        ExitWatcher watcher = new ExitWatcher();
+        ExitWatcher watcher = new ExitWatcher(true);
+        watcher.thread.start();
+        return watcher;
+    }
+
+    /** A watcher that never asks for a pidfd, as on kernels before 5.3; for tests of the fallback. */
+    static ExitWatcher startPolling() throws NativeCallException {
+        ExitWatcher watcher = new ExitWatcher(false);
         watcher.thread.start();
         return watcher;
     }
@@ -73,6 +82,9 @@ public final class ExitWatcher implements AutoCloseable {
         epoll.add(stdoutFd, Epoll.IN, token(id, KIND_STDOUT));
         epoll.add(stderrFd, Epoll.IN, token(id, KIND_STDERR));
         try {
+            if (!pidfdAllowed) {
+                throw new NativeCallException("pidfd_open " + pid + " (disabled)", 38); // ENOSYS
+            }
             child.pidfd = Posix.pidfdOpen(pid);
             epoll.add(child.pidfd, Epoll.IN, token(id, KIND_PIDFD));
         } catch (NativeCallException e) {

@@ -16,7 +16,7 @@ final class WatchedChild {
     final int pid;
     final String logName;
     final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-    int pidfd = -1;
+    volatile int pidfd = -1;
     private int stdoutFd;
     private int stderrFd;
     private final OutputLines stdout;
