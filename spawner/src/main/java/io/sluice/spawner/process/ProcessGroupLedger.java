@@ -1,10 +1,10 @@
 package io.sluice.spawner.process;
 
-import io.sluice.spawner.posix.NativeCallException;
 import io.sluice.spawner.posix.Posix;
 import io.sluice.spawner.posix.Signals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -99,16 +99,38 @@ public final class ProcessGroupLedger {
         }
     }
 
-    private static boolean waitGone(int pgid, Duration limit) throws NativeCallException {
+    private static boolean waitGone(int pgid, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
-        // Not our children (an earlier JVM's), so there is nothing to wait on but the group itself.
-        while (Posix.kill(-pgid, 0)) {
+        // Not our children (an earlier JVM's), so there is nothing to wait on but the group itself. kill(-pgid, 0)
+        // would count zombies, which a slow init (or container pid 1) may leave for a while: scan /proc instead.
+        while (hasLiveMembers(pgid)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
         return true;
+    }
+
+    /** Whether any process other than a zombie is in process group {@code pgid}. */
+    static boolean hasLiveMembers(int pgid) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // fields[0] is field 3 (state), fields[2] is field 5 (pgrp)
+                    if (Integer.parseInt(fields[2]) == pgid && !fields[0].equals("Z")) {
+                        return true;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process went away while we looked
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     private Map<Integer, Long> read() throws IOException {

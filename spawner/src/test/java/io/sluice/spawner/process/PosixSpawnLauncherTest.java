@@ -90,12 +90,16 @@ class PosixSpawnLauncherTest {
                 "/bin/sleep", "30"), fixture.socket("env.sock"), Map.of("SLUICE_ROUTE", "/ws", "SLUICE_WORKER_ID", "3"));
 
         Path proc = Path.of("/proc", Integer.toString(child.pid()));
-        String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
-        assertThat(environ.split("\0"))
-                .containsExactlyInAnyOrder("A=1", "B=two words", "SLUICE_ROUTE=/ws", "SLUICE_WORKER_ID=3");
         assertThat(Files.readSymbolicLink(proc.resolve("cwd"))).isEqualTo(cwd);
-        assertThat(Files.readAllBytes(proc.resolve("cmdline")))
-                .isEqualTo("/bin/sleep\u000030\u0000".getBytes(StandardCharsets.UTF_8));
+        // posix_spawn returns once the exec has replaced the memory map, a moment before the kernel has filled in
+        // the new argument and environment area that /proc shows: wait for it.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+            assertThat(environ.split("\0"))
+                    .containsExactlyInAnyOrder("A=1", "B=two words", "SLUICE_ROUTE=/ws", "SLUICE_WORKER_ID=3");
+            assertThat(Files.readAllBytes(proc.resolve("cmdline")))
+                    .isEqualTo("/bin/sleep\u000030\u0000".getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     @ParameterizedTest
