@@ -31,8 +31,9 @@ public final class PosixSpawn {
     private static final int SIGSET_SIZE = 256;
     private static final String CHDIR_SCRIPT = "cd -- \"$1\" || exit 127; shift; exec \"$@\"";
 
-    private static volatile boolean closefromAvailable = true;
-    private static volatile boolean chdirAvailable = true;
+    // Package-private so a test can force the fallbacks.
+    static volatile boolean closefromAvailable = true;
+    static volatile boolean chdirAvailable = true;
 
     private PosixSpawn() {
     }
