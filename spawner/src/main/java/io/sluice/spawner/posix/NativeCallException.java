@@ -34,6 +34,9 @@ public final class NativeCallException extends IOException {
 
     /** {@code ENOENT (No such file or directory)}. */
     public static String describe(int errno) {
+        if (errno == 0) {
+            return "failed";
+        }
         Errno e = Errno.valueOf(errno);
         return e == Errno.__UNKNOWN_CONSTANT__ ? "errno " + errno : e.name() + " (" + e.description() + ")";
     }

@@ -134,14 +134,22 @@ public final class ExitWatcher implements AutoCloseable {
     private void handle(WatchedChild child, int kind, byte[] buffer) {
         try {
             if (kind == KIND_PIDFD) {
-                ExitStatus status = child.reapIfExited();
+                ExitStatus status;
+                try {
+                    status = child.reapIfExited();
+                } catch (NativeCallException e) {
+                    // ECHILD: someone else reaped it (SIGCHLD ignored, or a waitpid(-1) elsewhere). Stop watching,
+                    // or the readable pidfd would spin this loop.
+                    stopWatchingExit(child);
+                    child.markReaped();
+                    forgetIfDone(child);
+                    child.exit.completeExceptionally(new IllegalStateException(
+                            "worker %s pid %d: exit status lost: %s".formatted(child.logName, child.pid,
+                                    e.getMessage()), e));
+                    return;
+                }
                 if (status != null) {
-                    if (child.pidfd >= 0) {
-                        epoll.remove(child.pidfd);
-                        Posix.close(child.pidfd);
-                        child.pidfd = -1;
-                    }
-                    polled.remove(child.id);
+                    stopWatchingExit(child);
                     child.drain(buffer, epoll);
                     forgetIfDone(child);
                     child.exit.complete(status);
@@ -153,6 +161,15 @@ public final class ExitWatcher implements AutoCloseable {
         } catch (NativeCallException | RuntimeException e) {
             LOG.error("worker {} pid {}: reaper failed: {}", child.logName, child.pid, e.toString());
         }
+    }
+
+    private void stopWatchingExit(WatchedChild child) throws NativeCallException {
+        if (child.pidfd >= 0) {
+            epoll.remove(child.pidfd);
+            Posix.close(child.pidfd);
+            child.pidfd = -1;
+        }
+        polled.remove(child.id);
     }
 
     private void forgetIfDone(WatchedChild child) {

@@ -35,6 +35,14 @@ public final class ProcessGroupLedger {
         this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
     }
 
+    /** Default wait between TERM and KILL in {@link #cleanupLeftovers()}. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
+
+    /** {@link #cleanupLeftovers(Duration)} with {@link #DEFAULT_GRACE}; call once at start, before spawning. */
+    public int cleanupLeftovers() throws IOException {
+        return cleanupLeftovers(DEFAULT_GRACE);
+    }
+
     /**
      * Kills every recorded group whose leader still runs with the recorded start time (so a reused pid is spared):
      * TERM to the group, up to {@code grace} for it to go, then KILL. Then empties the file. Returns how many groups

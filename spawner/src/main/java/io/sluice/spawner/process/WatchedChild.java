@@ -45,6 +45,11 @@ final class WatchedChild {
         return ExitStatus.fromWaitStatus(raw.getAsInt());
     }
 
+    /** After the status was lost (ECHILD): never signal this pgid again. */
+    synchronized void markReaped() {
+        reaped = true;
+    }
+
     synchronized boolean signalGroup(int signal) {
         if (reaped) {
             return false;

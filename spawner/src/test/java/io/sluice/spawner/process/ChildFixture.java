@@ -31,7 +31,12 @@ final class ChildFixture implements AutoCloseable {
 
     ChildFixture(ProcessGroupLedger ledger, boolean polling) throws IOException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "sluice");
-        watcher = polling ? ExitWatcher.startPolling() : ExitWatcher.start();
+        try {
+            watcher = polling ? ExitWatcher.startPolling() : ExitWatcher.start();
+        } catch (IOException | RuntimeException | Error e) {
+            Files.delete(dir);
+            throw e;
+        }
         launcher = new PosixSpawnLauncher(watcher, ledger);
     }
 
@@ -56,9 +61,14 @@ final class ChildFixture implements AutoCloseable {
         return launch(spec(dir, Map.of("PATH", "/usr/bin:/bin"), argv), socket("s" + children.size()), Map.of());
     }
 
-    /** A child started outside the launcher (for example by a test of the ledger), KILLed and reaped on close. */
-    void adopt(ChildProcess child) {
-        children.add(child);
+    /** Whether {@code pid} has SIGTERM ignored yet (a shell's {@code trap '' TERM} has run). */
+    static boolean ignoresTerm(int pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (Signals.TERM - 1))) != 0;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -46,6 +46,7 @@ class ProcessGroupLedgerTest {
     @Test
     void cleanupKillsALeftoverGroupThatIgnoresTermAndEmptiesTheFile() throws Exception {
         ChildProcess leftover = fixture.launch("/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ChildFixture.ignoresTerm(leftover.pid()));
         String recorded = Files.readString(file);
         assertThat(recorded).startsWith(leftover.pid() + " ");
 

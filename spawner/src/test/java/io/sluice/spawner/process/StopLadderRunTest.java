@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.spawner.posix.Signals;
 import io.sluice.spawner.spec.StopLadder;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +48,7 @@ class StopLadderRunTest {
         try (CapturedLogs logs = CapturedLogs.attach(LadderRun.class.getName())) {
             // sh ignores TERM and so does its sleep (ignored dispositions survive exec): only the group KILL ends both.
             ChildProcess child = fixture.launch("/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done");
-            await().atMost(Duration.ofSeconds(10)).until(() -> ignoresTerm(child.pid()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ChildFixture.ignoresTerm(child.pid()));
 
             ExitStatus status = child.stop(StopLadder.of(Signals.TERM, Duration.ofMillis(300)), timer)
                     .get(10, TimeUnit.SECONDS);
@@ -69,14 +67,5 @@ class StopLadderRunTest {
 
         assertThat(child.stop(ladder, timer)).isSameAs(child.stop(ladder, timer));
         assertThat(child.exit().get(10, TimeUnit.SECONDS)).isEqualTo(new ExitStatus.Killed(Signals.TERM));
-    }
-
-    private static boolean ignoresTerm(int pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
-            if (line.startsWith("SigIgn:")) {
-                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (Signals.TERM - 1))) != 0;
-            }
-        }
-        return false;
     }
 }
