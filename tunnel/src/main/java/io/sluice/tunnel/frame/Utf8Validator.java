@@ -1,6 +1,7 @@
 package io.sluice.tunnel.frame;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -34,6 +35,21 @@ public final class Utf8Validator {
      * @return the absolute index of the first byte that makes the stream invalid, or -1 if every byte may be UTF-8
      */
     public int feed(ByteBuf buf, int from, int to) {
+        if (from == to) {
+            boundary = state == ACCEPT ? from : -1;
+            return -1;
+        }
+        // one NIO view for the whole range: ByteBuf accessors check bounds (and, in tests, track leaks) per call;
+        // a buffer of several components is merged into a copy, which only composite input pays for
+        int length = to - from;
+        ByteBuffer nio = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(from, length) : buf.nioBuffer(from, length);
+        int start = nio.position();
+        int bad = feed(nio, start, nio.limit());
+        boundary = boundary < 0 ? -1 : boundary - start + from;
+        return bad < 0 ? -1 : bad - start + from;
+    }
+
+    private int feed(ByteBuffer buf, int from, int to) {
         int s = state;
         int last = -1;
         int i = from;
@@ -45,7 +61,7 @@ public final class Utf8Validator {
                     continue;
                 }
             }
-            s = NEXT[s << 8 | buf.getByte(i) & 0xFF];
+            s = NEXT[s << 8 | buf.get(i) & 0xFF];
             if (s == REJECT) {
                 state = REJECT;
                 boundary = last;
