@@ -92,9 +92,6 @@ public final class ConfigLoader {
         WstunnelReader tunnel = new WstunnelReader(
                 new RouteReader(new HostReader(baseDir, problems), problems), problems);
         tunnel.read(top.value("wstunnel"));
-        if (!tunnel.complete()) {
-            return null;
-        }
         List<ExtensionMapping> mappings = tunnel.mappings().stream()
                 .filter(m -> !tunnel.failedRoutes().contains(m.routeKey()))
                 .toList();
@@ -104,6 +101,9 @@ public final class ConfigLoader {
         } catch (InvalidOptionException e) {
             Fields wstunnel = tunnel.fields();
             problems.add(e, option -> {
+                if (option.equals("server") && !tunnel.complete()) {
+                    return null; // every route had problems, so "no routes" would be a false alarm
+                }
                 Spot spot = wstunnel == null ? null : wstunnel.spot(option);
                 if (spot != null) {
                     return spot;

@@ -46,7 +46,10 @@ final class Problems {
         problems.add(new ConfigProblem(file, 0, 0, "", problem, null, null));
     }
 
-    /** A record's own validation failed: report it and its suppressed companions where their options are. */
+    /**
+     * A record's own validation failed: report it and its suppressed companions where their options are; a null
+     * spot means the violation only follows from problems already reported, and is left out.
+     */
     void add(InvalidOptionException e, Function<String, Spot> locate) {
         List<InvalidOptionException> all = new ArrayList<>();
         all.add(e);
@@ -56,7 +59,10 @@ final class Problems {
             }
         }
         for (InvalidOptionException one : all) {
-            add(locate.apply(one.option()), one.problem(), one.allowed(), null);
+            Spot spot = locate.apply(one.option());
+            if (spot != null) {
+                add(spot, one.problem(), one.allowed(), null);
+            }
         }
     }
 
