@@ -43,7 +43,7 @@ public final class ClientFrameHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         timers.clientFrameSeen();
         if (msg instanceof ClientDataChunk chunk) {
-            relay.fromClient(chunk.content());
+            relay.fromClient(chunk.content(), chunk.endOfMessage());
         } else if (msg instanceof PingWebSocketFrame ping) {
             relay.toClient(new PongWebSocketFrame(ping.content()));
         } else if (msg instanceof PongWebSocketFrame pong) {

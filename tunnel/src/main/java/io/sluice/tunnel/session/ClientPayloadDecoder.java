@@ -8,8 +8,11 @@ import io.netty.buffer.ByteBuf;
  */
 public interface ClientPayloadDecoder {
 
-    /** Takes ownership of {@code chunk}; returns the bytes to write, or null when all are carried. */
-    ByteBuf decode(ByteBuf chunk);
+    /**
+     * Takes ownership of {@code chunk}, the next piece of one client message; returns the bytes to write (possibly
+     * empty), or null when all are carried. A malformed payload raises {@code CorruptedWebSocketFrameException}.
+     */
+    ByteBuf decode(ByteBuf chunk, boolean endOfMessage);
 
     /** Releases carried bytes; called once when the session ends. */
     void release();
@@ -17,7 +20,7 @@ public interface ClientPayloadDecoder {
     /** The identity decoder: payload slices go to the backend untouched, no copy. */
     ClientPayloadDecoder IDENTITY = new ClientPayloadDecoder() {
         @Override
-        public ByteBuf decode(ByteBuf chunk) {
+        public ByteBuf decode(ByteBuf chunk, boolean endOfMessage) {
             return chunk;
         }
 

@@ -57,12 +57,12 @@ final class SessionRelay {
     }
 
     /** Client payload (owned): to the backend as it is, or decoded (base64). */
-    void fromClient(ByteBuf payload) {
+    void fromClient(ByteBuf payload, boolean endOfMessage) {
         if (!open()) {
             payload.release();
             return;
         }
-        ByteBuf bytes = decoder.decode(payload);
+        ByteBuf bytes = decoder.decode(payload, endOfMessage);
         if (bytes == null) {
             return;
         }
