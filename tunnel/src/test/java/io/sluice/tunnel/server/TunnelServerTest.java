@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.SluiceConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,8 +53,12 @@ class TunnelServerTest {
     }
 
     private InetSocketAddress start(BackendAddress address, Path documentRoot) throws Exception {
+        return start(address, documentRoot, FrameType.BINARY);
+    }
+
+    private InetSocketAddress start(BackendAddress address, Path documentRoot, FrameType type) throws Exception {
         SluiceConfig config = TestConfigs.config(TestConfigs.server(documentRoot, 100, Duration.ZERO, 0),
-                List.of(), TestConfigs.route("/echo/"));
+                List.of(), TestConfigs.route("/echo/", type, List.of(), Duration.ZERO, Duration.ZERO));
         server = new TunnelServer(config, TestRegistry.leasing(address));
         return server.start();
     }
@@ -62,6 +67,18 @@ class TunnelServerTest {
     static final class Collector implements WebSocket.Listener {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final StringBuilder text = new StringBuilder();
+
+        @Override
+        public synchronized CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            ws.request(1);
+            return null;
+        }
+
+        synchronized String text() {
+            return text.toString();
+        }
 
         @Override
         public synchronized CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
@@ -120,6 +137,34 @@ class TunnelServerTest {
         ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
         assertThat(collector.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
         await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().activeSessions() == 0);
+    }
+
+    @Test
+    void textRouteRoundTripsUtf8AsTextFrames() throws Exception {
+        backend = EchoBackend.tcp();
+        InetSocketAddress at = start(new BackendAddress.Tcp("127.0.0.1", backend.port()), null, FrameType.TEXT);
+        Collector collector = new Collector();
+        WebSocket ws = http.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + at.getPort() + "/echo/"), collector)
+                .get(10, TimeUnit.SECONDS);
+        String message = "h\u00e9llo w\u00f6rld \u2603 ".repeat(1000);
+        ws.sendText(message, true).get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> collector.text().length() == message.length());
+        assertThat(collector.text()).isEqualTo(message);
+    }
+
+    @Test
+    void base64SubprotocolDecodesClientTextAndEncodesBackendBytes() throws Exception {
+        backend = EchoBackend.tcp();
+        InetSocketAddress at = start(new BackendAddress.Tcp("127.0.0.1", backend.port()), null);
+        Collector collector = new Collector();
+        WebSocket ws = http.newWebSocketBuilder().subprotocols("base64")
+                .buildAsync(URI.create("ws://127.0.0.1:" + at.getPort() + "/echo/"), collector)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(ws.getSubprotocol()).isEqualTo("base64");
+        ws.sendText("aGVsbG8h", true).get(5, TimeUnit.SECONDS); // "hello!"
+        await().atMost(Duration.ofSeconds(5)).until(() -> backend.received.get() == 6);
+        await().atMost(Duration.ofSeconds(5)).until(() -> collector.text().equals("aGVsbG8h"));
     }
 
     @Test
