@@ -57,7 +57,9 @@ class Base64ChunkDecoderTest {
 
     @Test
     void keepsFlagsWhenDecodingAClientDataChunk() {
-        ClientDataChunk decoded = decoder.decode(new ClientDataChunk(chunk("YWJj".getBytes(US_ASCII), 0, 4), true, true));
+        ByteBuf payload = chunk("YWJj".getBytes(US_ASCII), 0, 4);
+        ClientDataChunk decoded = decoder.decode(new ClientDataChunk(payload, true, true));
+        assertThat(payload.refCnt()).isZero();
         assertThat(decoded.text()).isTrue();
         assertThat(decoded.endOfMessage()).isTrue();
         assertThat(decoded.content().toString(US_ASCII)).isEqualTo("abc");
@@ -68,8 +70,16 @@ class Base64ChunkDecoderTest {
     @ValueSource(strings = {"YW I=", "YWI=\n", "YW-_", "=YWI", "Y===", "YQ=a", "YQ==YQ==", "YWI", "Y", "YQ=", "é"})
     void refusesWhatIsNotOneBase64TextWith1007(String message) {
         byte[] bytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> decodeMessage(bytes, bytes.length / 2))
+        ByteBuf whole = chunk(bytes, 0, bytes.length);
+        assertThatThrownBy(() -> decoder.decode(whole, true))
                 .isInstanceOfSatisfying(CorruptedWebSocketFrameException.class,
                         e -> assertThat(e.closeStatus().code()).isEqualTo(1007));
+        assertThat(whole.refCnt()).isZero();
+        Base64ChunkDecoder fresh = new Base64ChunkDecoder();
+        assertThatThrownBy(() -> {
+            int half = bytes.length / 2;
+            fresh.decode(chunk(bytes, 0, half), false).release();
+            fresh.decode(chunk(bytes, half, bytes.length), true).release();
+        }).as("split in two chunks").isInstanceOf(CorruptedWebSocketFrameException.class);
     }
 }

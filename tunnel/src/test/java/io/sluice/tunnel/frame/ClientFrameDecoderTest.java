@@ -108,6 +108,25 @@ class ClientFrameDecoderTest {
         assertThat(ch.finish()).isFalse();
     }
 
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {1, 125, 126, 2047, 2048, 4095, 65535, 65536, 1 << 20})
+    void deliversValidatedTextFramesOfEverySizeInRandomReads(int size) {
+        byte[] pattern = "aé€😀".getBytes(UTF_8);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        for (int i = 0; i < size / pattern.length; i++) {
+            text.writeBytes(pattern);
+        }
+        text.writeBytes("x".repeat(size % pattern.length).getBytes(UTF_8));
+        byte[] payload = text.toByteArray();
+        byte[] wire = frame(TEXT, payload);
+        feedInSplits(wire, randomCuts(wire.length, new Random(size)));
+        Received r = drain();
+        assertThat(r.data.toByteArray()).isEqualTo(payload);
+        assertThat(r.endsOfMessage).isEqualTo(1);
+        assertThat(r.events).allMatch(e -> e.startsWith("text:"));
+        assertThat(ch.finish()).isFalse();
+    }
+
     private static int[] randomCuts(int length, Random random) {
         return random.ints(Math.min(length, 40), 1, Math.max(2, length)).sorted().distinct()
                 .filter(c -> c < length).toArray();
@@ -213,11 +232,13 @@ class ClientFrameDecoderTest {
 
     /** Feeds {@code wire} and expects the exception; returns what was emitted before it. */
     private Received expectViolation(byte[] wire, int status, String messagePart) {
-        assertThatThrownBy(() -> ch.writeInbound(buffer(wire)))
+        ByteBuf read = buffer(wire);
+        assertThatThrownBy(() -> ch.writeInbound(read))
                 .isInstanceOfSatisfying(CorruptedWebSocketFrameException.class,
                         e -> assertThat(e.closeStatus().code()).isEqualTo(status))
                 .hasMessageContaining(messagePart);
         Received before = drain();
+        assertThat(read.refCnt()).as("the read and every chunk of it are released").isZero();
         ch.writeInbound(buffer(frame(BINARY, new byte[] {9})));
         assertThat(drain().events).as("input after a violation is discarded").isEmpty();
         assertThat(decoder.bufferedBytes()).isZero();
@@ -251,7 +272,8 @@ class ClientFrameDecoderTest {
                 Arguments.of("above U+10FFFF", frame(TEXT, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80,
                         (byte) 0x80}), 1007, "UTF-8"),
                 Arguments.of("text ends mid-sequence",
-                        concat(frame(false, TEXT, new byte[] {'a', (byte) 0xE2}), frame(CONT, new byte[] {(byte) 0x82})),
+                        concat(frame(false, TEXT, new byte[] {'a', (byte) 0xE2}),
+                                frame(CONT, new byte[] {(byte) 0x82})),
                         1007, "ends inside"));
     }
 
