@@ -44,6 +44,7 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
     private int maskOffset;
     private long remaining;
     private ByteBuf control;
+    private boolean emittedSinceReadComplete;
 
     /**
      * @param maxMessageSize largest message in bytes over all its fragments; 0 = unlimited
@@ -60,7 +61,7 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf in)) {
-            ctx.fireChannelRead(msg);
+            emit(ctx, msg);
             return;
         }
         try {
@@ -150,7 +151,7 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
                 state = State.HEADER;
             }
             checkText(ctx, payload);
-            ctx.fireChannelRead(new ClientDataChunk(payload, messageText, false));
+            emit(ctx, new ClientDataChunk(payload, messageText, false));
         } else {
             state = State.HEADER;
             endMessage(ctx, payload);
@@ -161,10 +162,10 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
         messageOpen = false;
         checkText(ctx, payload);
         if (messageText && validateText && !utf8.isComplete()) {
-            ctx.fireChannelRead(new ClientDataChunk(payload, true, false));
+            emit(ctx, new ClientDataChunk(payload, true, false));
             throw invalidUtf8("text message ends inside a UTF-8 sequence");
         }
-        ctx.fireChannelRead(new ClientDataChunk(payload, messageText, true));
+        emit(ctx, new ClientDataChunk(payload, messageText, true));
     }
 
     /** Emits the bytes before an invalid one and throws; returns normally when the payload may be UTF-8. */
@@ -178,7 +179,7 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
         }
         payload.writerIndex(bad);
         if (payload.isReadable()) {
-            ctx.fireChannelRead(new ClientDataChunk(payload, true, false));
+            emit(ctx, new ClientDataChunk(payload, true, false));
         } else {
             payload.release();
         }
@@ -200,8 +201,8 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
 
     private void emitControl(ChannelHandlerContext ctx, ByteBuf payload) {
         switch (frameOpcode) {
-            case FrameHeader.PING -> ctx.fireChannelRead(new PingWebSocketFrame(payload));
-            case FrameHeader.PONG -> ctx.fireChannelRead(new PongWebSocketFrame(payload));
+            case FrameHeader.PING -> emit(ctx, new PingWebSocketFrame(payload));
+            case FrameHeader.PONG -> emit(ctx, new PongWebSocketFrame(payload));
             default -> {
                 try {
                     checkClosePayload(payload);
@@ -210,9 +211,25 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
                     throw e;
                 }
                 state = State.DISCARD;
-                ctx.fireChannelRead(new CloseWebSocketFrame(true, 0, payload));
+                emit(ctx, new CloseWebSocketFrame(true, 0, payload));
             }
         }
+    }
+
+    private void emit(ChannelHandlerContext ctx, Object msg) {
+        emittedSinceReadComplete = true;
+        ctx.fireChannelRead(msg);
+    }
+
+    /** Like ByteToMessageDecoder: with AUTO_READ off, a read that produced nothing (a partial header) asks again. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        boolean emitted = emittedSinceReadComplete;
+        emittedSinceReadComplete = false;
+        if (!emitted && state != State.DISCARD && !ctx.channel().config().isAutoRead()) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     private static void checkClosePayload(ByteBuf payload) {

@@ -16,6 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -26,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -221,6 +224,29 @@ class ClientFrameDecoderTest {
         ch.writeInbound(original.asReadOnly());
         assertThat(drain().events).containsExactly("binary:abc|end");
         assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void asksForAnotherReadWhenAReadEmittedNothingAndAutoReadIsOff() {
+        AtomicInteger reads = new AtomicInteger();
+        EmbeddedChannel manual = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                reads.incrementAndGet();
+                ctx.read();
+            }
+        }, new ClientFrameDecoder(0, true));
+        manual.config().setAutoRead(false);
+        int before = reads.get();
+        byte[] wire = frame(BINARY, new byte[] {7});
+        manual.writeInbound(buffer(wire, 0, 3));
+        assertThat(reads.get()).as("a partial header asks for more").isEqualTo(before + 1);
+        manual.writeInbound(buffer(wire, 3, wire.length - 3));
+        assertThat(reads.get()).as("an emitted chunk leaves reading to the receiver").isEqualTo(before + 1);
+        ClientDataChunk chunk = manual.readInbound();
+        assertThat(chunk.endOfMessage()).isTrue();
+        chunk.release();
+        assertThat(manual.finish()).isFalse();
     }
 
     @Test
