@@ -8,6 +8,7 @@ import io.sluice.it.fixture.Pattern;
 import io.sluice.it.harness.BackendProcess;
 import io.sluice.it.harness.RunningSluice;
 import io.sluice.it.harness.SocketDir;
+import io.sluice.tunnel.server.TunnelServer;
 import java.time.Duration;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class SlowReaderIT {
     private static final int TOTAL = 64 << 20;
     private static final int MESSAGE = 1 << 20;
     /** The session's write high water mark plus one read of at most 64 KiB, plus frame headers. */
-    private static final long BOUND = SlowReaderBounds.HIGH_WATER_MARK + 64 * 1024 + 64;
+    private static final long BOUND = TunnelServer.WATER_MARK.high() + 64 * 1024 + 64;
 
     @Test
     void aSlowBackendMakesTheSessionStopReadingTheClient() throws Exception {

@@ -52,3 +52,4 @@ public final class NettyClients implements AutoCloseable {
     }
 
 
+}

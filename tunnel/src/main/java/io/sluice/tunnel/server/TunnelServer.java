@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TunnelServer implements AutoCloseable {
     /** Per-channel outbound bounds, both directions: reads stop above high and resume below low. */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelServer.class);
 
