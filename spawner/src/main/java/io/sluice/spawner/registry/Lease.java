@@ -30,12 +30,13 @@ public final class Lease implements Acquisition, AutoCloseable {
     private final Owner owner;
     private final CompletionStage<Void> ready;
     private final CompletionStage<Boolean> workerExit;
+    private final boolean runsWorker;
     private final AtomicBoolean released = new AtomicBoolean();
 
     /** A lease on a backend that is listening already and whose end Sluice cannot see (an existing server). */
     public Lease(String route, String backendName, BackendAddress address, Duration connectTimeout, Owner owner) {
         this(route, backendName, address, connectTimeout, owner, CompletableFuture.completedFuture(null),
-                new CompletableFuture<>());
+                new CompletableFuture<>(), false);
     }
 
     /**
@@ -44,6 +45,11 @@ public final class Lease implements Acquisition, AutoCloseable {
      */
     public Lease(String route, String backendName, BackendAddress address, Duration connectTimeout, Owner owner,
                  CompletionStage<Void> ready, CompletionStage<Boolean> workerExit) {
+        this(route, backendName, address, connectTimeout, owner, ready, workerExit, true);
+    }
+
+    private Lease(String route, String backendName, BackendAddress address, Duration connectTimeout, Owner owner,
+                  CompletionStage<Void> ready, CompletionStage<Boolean> workerExit, boolean runsWorker) {
         this.route = Objects.requireNonNull(route, "route");
         this.backendName = Objects.requireNonNull(backendName, "backendName");
         this.address = Objects.requireNonNull(address, "address");
@@ -51,6 +57,7 @@ public final class Lease implements Acquisition, AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.workerExit = Objects.requireNonNull(workerExit, "workerExit");
+        this.runsWorker = runsWorker;
     }
 
     public String route() {
@@ -86,6 +93,11 @@ public final class Lease implements Acquisition, AutoCloseable {
      */
     public CompletionStage<Boolean> workerExit() {
         return workerExit;
+    }
+
+    /** Whether Sluice runs the process behind this lease, so {@link #workerExit()} will tell how it ended. */
+    public boolean runsWorker() {
+        return runsWorker;
     }
 
     /** The connect succeeded. */

@@ -44,7 +44,7 @@ final class BackendStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // Half-closure is off on backend channels: EOF from the backend closes the channel and lands here.
-        session.close(CloseReason.BACKEND_EOF);
+        session.backendEnded();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.sluice.tunnel.session;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
@@ -10,7 +11,10 @@ import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.tunnel.frame.BackendFramer;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,8 @@ public final class TunnelSession {
     public static final int MAX_CONNECT_ATTEMPTS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSession.class);
+    /** How long a backend EOF waits for its worker's exit status; the reaper reports within milliseconds. */
+    private static final Duration WORKER_EXIT_GRACE = Duration.ofMillis(250);
 
     /** Told how the connect phase ended; called on the session's loop. */
     public interface ConnectListener {
@@ -104,6 +110,47 @@ public final class TunnelSession {
         lease = (Lease) acquisition;
         attempts++;
         moveTo(SessionState.CONNECTING, "lease " + lease.address().describe());
+        CompletableFuture<Void> ready = lease.ready().toCompletableFuture();
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            startConnect(registry, key, listener);
+        } else {
+            awaitReady(ready, registry, key, listener);
+        }
+    }
+
+    /**
+     * A worker started on demand ({@code min-procs: 0}) listens only once the supervisor spawned it: wait for that,
+     * bounded by {@code connect-timeout}, without blocking the loop. Its failure counts as a failed connect.
+     */
+    private void awaitReady(CompletableFuture<Void> ready, Registry registry, SelectionKey key,
+                            ConnectListener listener) {
+        Lease waitingFor = lease;
+        long timeoutMs = waitingFor.connectTimeout().toMillis();
+        ScheduledFuture<?> timer = timeoutMs <= 0 ? null : client.eventLoop().schedule(
+                () -> readyDone(waitingFor, new ConnectTimeoutException("backend %s did not start within %d ms"
+                        .formatted(waitingFor.backendName(), timeoutMs)), registry, key, listener),
+                timeoutMs, TimeUnit.MILLISECONDS);
+        ready.whenComplete((ignored, failure) -> client.eventLoop().execute(() -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            readyDone(waitingFor, failure, registry, key, listener);
+        }));
+    }
+
+    private void readyDone(Lease waitingFor, Throwable failure, Registry registry, SelectionKey key,
+                           ConnectListener listener) {
+        if (lease != waitingFor || state != SessionState.CONNECTING || connecting != null) {
+            return; // already connecting, timed out, or abandoned
+        }
+        if (failure == null) {
+            startConnect(registry, key, listener);
+        } else {
+            attemptFailed(failure, registry, key, listener);
+        }
+    }
+
+    private void startConnect(Registry registry, SelectionKey key, ConnectListener listener) {
         connecting = connector.connect(client, lease, new BackendStreamHandler(this, relay));
         connecting.addListener((ChannelFutureListener) f -> connectDone(f, registry, key, listener));
     }
@@ -122,10 +169,15 @@ public final class TunnelSession {
             listener.connected(this);
             return;
         }
-        lastFailure = describe(f.cause());
+        attemptFailed(f.cause(), registry, key, listener);
+    }
+
+    private void attemptFailed(Throwable cause, Registry registry, SelectionKey key, ConnectListener listener) {
+        lastFailure = describe(cause instanceof CompletionException && cause.getCause() != null
+                ? cause.getCause() : cause);
         LOG.debug("route={} backend={} connect attempt {} failed: {}", route, lease.address().describe(), attempts,
                 lastFailure);
-        lease.connectFailed(f.cause());
+        lease.connectFailed(cause);
         lease = null;
         if (attempts >= MAX_CONNECT_ATTEMPTS) {
             failConnect(listener, "route %s: no backend accepted a connection after %d attempts (last: %s)"
@@ -164,6 +216,28 @@ public final class TunnelSession {
             case CLOSING, CLOSED -> {
             }
         }
+    }
+
+    /**
+     * The backend channel closed by itself. For a worker Sluice runs, the kernel shows a crash as a plain EOF too,
+     * so wait briefly (bounded) for the supervisor to report how the process ended: a failure closes with 1011, a
+     * clean exit or a live worker that just ended this connection with 1000. While waiting nothing is read: the
+     * backend is gone, so the relay has nowhere to write.
+     */
+    void backendEnded() {
+        if (state != SessionState.OPEN || !lease.runsWorker()) {
+            close(CloseReason.BACKEND_EOF);
+            return;
+        }
+        CompletableFuture<Boolean> exit = lease.workerExit().toCompletableFuture();
+        if (exit.isDone()) {
+            close(Boolean.TRUE.equals(exit.getNow(false)) ? CloseReason.BACKEND_ERROR : CloseReason.BACKEND_EOF);
+            return;
+        }
+        client.eventLoop().schedule(() -> close(CloseReason.BACKEND_EOF), WORKER_EXIT_GRACE.toMillis(),
+                TimeUnit.MILLISECONDS);
+        exit.thenAccept(failed -> client.eventLoop().execute(
+                () -> close(failed ? CloseReason.BACKEND_ERROR : CloseReason.BACKEND_EOF)));
     }
 
     /** The client sent CLOSE with {@code code} (-1 when it carried none): echo it, then close. */

@@ -8,6 +8,7 @@ import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A registry for tests: hands out leases on one address (or Unavailable) and records every fact it is told. */
@@ -18,10 +19,26 @@ public final class TestRegistry implements Registry, Lease.Owner {
     public final List<String> events = new CopyOnWriteArrayList<>();
     public final List<SelectionKey> keys = new CopyOnWriteArrayList<>();
 
-    private TestRegistry(BackendAddress address, String unavailableReason, Duration connectTimeout) {
+    private final CompletionStage<Void> ready;
+    private final CompletionStage<Boolean> workerExit;
+
+    private TestRegistry(BackendAddress address, String unavailableReason, Duration connectTimeout,
+                         CompletionStage<Void> ready, CompletionStage<Boolean> workerExit) {
         this.address = address;
         this.unavailableReason = unavailableReason;
         this.connectTimeout = connectTimeout;
+        this.ready = ready;
+        this.workerExit = workerExit;
+    }
+
+    private TestRegistry(BackendAddress address, String unavailableReason, Duration connectTimeout) {
+        this(address, unavailableReason, connectTimeout, null, null);
+    }
+
+    /** Leases on a worker Sluice runs: connect once {@code ready} completes; {@code workerExit} tells its end. */
+    public static TestRegistry worker(BackendAddress address, CompletionStage<Void> ready,
+                                      CompletionStage<Boolean> workerExit) {
+        return new TestRegistry(address, null, Duration.ofSeconds(2), ready, workerExit);
     }
 
     public static TestRegistry leasing(BackendAddress address) {
@@ -38,6 +55,9 @@ public final class TestRegistry implements Registry, Lease.Owner {
         keys.add(key);
         if (address == null) {
             return new Unavailable(route, unavailableReason);
+        }
+        if (ready != null) {
+            return new Lease(route, "test", address, connectTimeout, this, ready, workerExit);
         }
         return new Lease(route, "test", address, connectTimeout, this);
     }

@@ -23,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ class TunnelSessionTest {
     private EmbeddedChannel client;
     private EmbeddedChannel backend;
     private TunnelSession session;
-    private final TestRegistry registry = TestRegistry.leasing(new BackendAddress.Tcp("127.0.0.1", 9));
+    private static final BackendAddress ADDRESS = new BackendAddress.Tcp("127.0.0.1", 9);
+    private TestRegistry registry = TestRegistry.leasing(ADDRESS);
     private final TunnelStats stats = new TunnelStats();
     private int clientReads;
 
@@ -71,6 +73,13 @@ class TunnelSessionTest {
     };
 
     private void open(WireFormat format, Duration ping, Duration pong, Duration idle, long maxMessageSize) {
+        start(format, ping, pong, idle, maxMessageSize);
+        assertThat(session.state()).isEqualTo(SessionState.OPEN);
+        assertThat(stats.activeSessions()).isEqualTo(1);
+    }
+
+    /** Creates the session and starts connecting; with a worker that is not ready yet it stays CONNECTING. */
+    private void start(WireFormat format, Duration ping, Duration pong, Duration idle, long maxMessageSize) {
         client = new EmbeddedChannel();
         client.freezeTime();
         client.config().setAutoRead(false);
@@ -100,8 +109,6 @@ class TunnelSessionTest {
                 throw new AssertionError(reason);
             }
         });
-        assertThat(session.state()).isEqualTo(SessionState.OPEN);
-        assertThat(stats.activeSessions()).isEqualTo(1);
     }
 
     private void open() {
@@ -321,5 +328,44 @@ class TunnelSessionTest {
         assertSessionClosed();
         session.close(CloseReason.SHUTDOWN);
         assertThat(registry.count("released")).isEqualTo(1);
+    }
+
+    @Test
+    void waitsForAWorkerStartedOnDemandBeforeConnecting() {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        registry = TestRegistry.worker(ADDRESS, ready, new CompletableFuture<>());
+        start(WireFormat.BINARY, OFF, OFF, OFF, 0);
+        assertThat(session.state()).isEqualTo(SessionState.CONNECTING);
+        assertThat(backend).as("no connect before the worker listens").isNull();
+        ready.complete(null);
+        client.runPendingTasks();
+        assertThat(session.state()).isEqualTo(SessionState.OPEN);
+        assertThat(registry.count("connected")).isEqualTo(1);
+    }
+
+    @Test
+    void closesWith1011WhenTheWorkerBehindTheBackendCrashed() {
+        CompletableFuture<Boolean> exit = new CompletableFuture<>();
+        registry = TestRegistry.worker(ADDRESS, CompletableFuture.completedFuture(null), exit);
+        open();
+        // The kernel shows a killed worker as EOF; the supervisor's exit report decides the code.
+        backend.close();
+        client.runPendingTasks();
+        assertThat((Object) client.readOutbound()).isNull();
+        exit.complete(true);
+        client.runPendingTasks();
+        assertClosedWith(1011);
+    }
+
+    @Test
+    void closesWith1000WhenTheWorkerOutlivesItsConnection() {
+        registry = TestRegistry.worker(ADDRESS, CompletableFuture.completedFuture(null), new CompletableFuture<>());
+        open();
+        backend.close();
+        client.runPendingTasks();
+        assertThat((Object) client.readOutbound()).isNull();
+        client.advanceTimeBy(250, TimeUnit.MILLISECONDS);
+        client.runScheduledPendingTasks();
+        assertClosedWith(1000);
     }
 }
