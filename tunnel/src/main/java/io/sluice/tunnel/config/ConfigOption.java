@@ -17,7 +17,8 @@ public enum ConfigOption {
     BIND(Place.SERVER, "bind", "IP address", "127.0.0.1", "address to listen on; an IP literal or localhost", true),
     PORT(Place.SERVER, "port", "integer", "8080", "TCP port to listen on; 0 = any free port", true),
     DOCUMENT_ROOT(Place.SERVER, "document-root", "path", "none", "folder of static files for plain HTTP", true),
-    RUNTIME_DIR(Place.SERVER, "runtime-dir", "path", "<tmpdir>/sluice-<user>", "folder for runtime files", true),
+    RUNTIME_DIR(Place.SERVER, "runtime-dir", "path", "<tmpdir>/sluice-<user>",
+            "folder for runtime files and generated worker sockets", true),
     MAX_CONNECTIONS(Place.SERVER, "max-connections", "integer", "10000", "most open client connections", true),
     HANDSHAKE_TIMEOUT(Place.SERVER, "handshake-timeout", "duration", "10s", "time to finish the handshake", true),
     MAX_READ_IDLE(Place.SERVER, "max-read-idle", "duration", "0", "close 1001 after this long without client data",
@@ -46,7 +47,7 @@ public enum ConfigOption {
 
     HOST(Place.HOST, "host", "string", "127.0.0.1 when only port is given", "backend IP or host name", true),
     HOST_PORT(Place.HOST, "port", "integer", "none", "backend TCP port, 1..65535", true),
-    SOCKET(Place.HOST, "socket", "path", "none", "backend unix socket path", true),
+    SOCKET(Place.HOST, "socket", "path", "none; generated with bin-path", "backend unix socket path", true),
     NAME(Place.HOST, "name", "string", "the address", "name in logs and metrics", true),
     DISABLE_TIME(Place.HOST, "disable-time", "duration", "1s", "how long a failing backend is skipped", true),
     CONNECT_TIMEOUT(Place.HOST, "connect-timeout", "duration", "8s", "connect bound; 0 = none", true),
