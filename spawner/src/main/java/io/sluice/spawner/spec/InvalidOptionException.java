@@ -1,5 +1,7 @@
 package io.sluice.spawner.spec;
 
+import java.util.List;
+
 /**
  * A record's own validation failed. Names the option in config terms; the config loader catches it and adds where
  * (file, line, column, option path). {@code allowed} may be null.
@@ -16,6 +18,21 @@ public final class InvalidOptionException extends IllegalArgumentException {
         this.option = option;
         this.problem = problem;
         this.allowed = allowed;
+    }
+
+    /**
+     * Throws the first of {@code violations} with the others attached as suppressed, so a record can report every
+     * broken rule at once; does nothing when the list is empty.
+     */
+    public static void throwIfAny(List<InvalidOptionException> violations) {
+        if (violations.isEmpty()) {
+            return;
+        }
+        InvalidOptionException first = violations.get(0);
+        for (InvalidOptionException more : violations.subList(1, violations.size())) {
+            first.addSuppressed(more);
+        }
+        throw first;
     }
 
     public String option() {

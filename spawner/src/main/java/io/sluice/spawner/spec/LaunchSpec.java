@@ -2,13 +2,17 @@ package io.sluice.spawner.spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * How to start a worker: the absolute binary, its exact argv (argv[0] included), the resolved environment
- * ({@code bin-environment} over {@code bin-copy-environment}), its working directory, and how to stop it.
+ * How to start a worker: the absolute binary ({@code bin-path}'s argv[0] already resolved, PATH included), its exact
+ * argv (argv[0] as written), the complete environment ({@code bin-copy-environment} or Sluice's own, then
+ * {@code bin-environment}, then {@code PHP_FCGI_CHILDREN=1} unless set; the pool adds only {@code SLUICE_ROUTE} and
+ * {@code SLUICE_WORKER_ID}), its working directory, how to stop it ({@code kill-signal} to the process group, wait
+ * {@code stop-timeout}, SIGKILL), and its listening socket's backlog and file mode (unix sockets only).
  */
 public record LaunchSpec(
         Path binPath,
@@ -26,24 +30,27 @@ public record LaunchSpec(
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         argv = List.copyOf(argv);
         environment = Map.copyOf(environment);
+        List<InvalidOptionException> v = new ArrayList<>();
         if (!binPath.isAbsolute()) {
-            throw new InvalidOptionException("bin-path", "must resolve to an absolute path, got " + binPath, null);
+            v.add(new InvalidOptionException("bin-path", "must resolve to an absolute path, got " + binPath, null));
         }
         if (argv.isEmpty()) {
-            throw new InvalidOptionException("bin-path", "must name a program", null);
+            v.add(new InvalidOptionException("bin-path", "must name a program", null));
         }
         if (killSignal < 1 || killSignal > 64) {
-            throw new InvalidOptionException("kill-signal", "must be a signal number 1..64, got " + killSignal,
-                    "TERM, INT, HUP, QUIT, USR1, USR2, KILL or a number");
+            v.add(new InvalidOptionException("kill-signal", "must be a signal number 1..64, got " + killSignal,
+                    "HUP, INT, QUIT, KILL, USR1, USR2, TERM (with or without SIG), or a number 1..64"));
         }
         if (stopTimeout.isNegative()) {
-            throw new InvalidOptionException("stop-timeout", "must not be negative, got " + stopTimeout, null);
+            v.add(new InvalidOptionException("stop-timeout", "must not be negative, got " + stopTimeout, null));
         }
         if (listenBacklog < 1) {
-            throw new InvalidOptionException("listen-backlog", "must be at least 1, got " + listenBacklog, null);
+            v.add(new InvalidOptionException("listen-backlog", "must be at least 1, got " + listenBacklog, null));
         }
         if (socketMode < 0 || socketMode > 0777) {
-            throw new InvalidOptionException("socket-mode", "must be an octal mode 0000..0777", null);
+            v.add(new InvalidOptionException("socket-mode",
+                    "must be an octal mode 0000..0777, got 0%o".formatted(socketMode), null));
         }
+        InvalidOptionException.throwIfAny(v);
     }
 }

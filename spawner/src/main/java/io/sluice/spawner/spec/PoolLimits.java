@@ -1,6 +1,8 @@
 package io.sluice.spawner.spec;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,21 +16,23 @@ public record PoolLimits(int minProcs, int maxProcs, int maxLoadPerProc, Duratio
 
     public PoolLimits {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        List<InvalidOptionException> v = new ArrayList<>();
         if (minProcs < 0) {
-            throw new InvalidOptionException("min-procs", "must not be negative, got " + minProcs, null);
+            v.add(new InvalidOptionException("min-procs", "must not be negative, got " + minProcs, null));
         }
         if (maxProcs < 1) {
-            throw new InvalidOptionException("max-procs", "must be at least 1, got " + maxProcs, null);
-        }
-        if (minProcs > maxProcs) {
-            throw new InvalidOptionException("max-procs",
-                    "must be at least min-procs (%d), got %d".formatted(minProcs, maxProcs), null);
+            v.add(new InvalidOptionException("max-procs", "must be at least 1, got " + maxProcs, null));
+        } else if (minProcs > maxProcs) {
+            v.add(new InvalidOptionException("max-procs",
+                    "must be at least min-procs (%d), got %d".formatted(minProcs, maxProcs), null));
         }
         if (maxLoadPerProc < 0) {
-            throw new InvalidOptionException("max-load-per-proc", "must not be negative, got " + maxLoadPerProc, null);
+            v.add(new InvalidOptionException("max-load-per-proc", "must not be negative, got " + maxLoadPerProc,
+                    null));
         }
         if (idleTimeout.isNegative()) {
-            throw new InvalidOptionException("idle-timeout", "must not be negative, got " + idleTimeout, null);
+            v.add(new InvalidOptionException("idle-timeout", "must not be negative, got " + idleTimeout, null));
         }
+        InvalidOptionException.throwIfAny(v);
     }
 }

@@ -31,7 +31,13 @@ public final class ConfigLoader {
 
     /** Reads and checks {@code file}; messages name the file as given; relative paths resolve against its folder. */
     public static SluiceConfig load(Path file) throws ConfigException {
+        return load(file, SystemFacts.current());
+    }
+
+    /** As {@link #load(Path)}, with Sluice's environment and somaxconn taken from {@code facts}. */
+    public static SluiceConfig load(Path file, SystemFacts facts) throws ConfigException {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(facts, "facts");
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -40,7 +46,7 @@ public final class ConfigLoader {
             problems.addUnlocated("cannot read the file: " + reason(e));
             throw new ConfigException(problems.inFileOrder());
         }
-        return parse(text, file);
+        return parse(text, file, facts);
     }
 
     /**
@@ -48,11 +54,17 @@ public final class ConfigLoader {
      * relative paths resolve.
      */
     public static SluiceConfig parse(String yaml, Path file) throws ConfigException {
+        return parse(yaml, file, SystemFacts.current());
+    }
+
+    /** As {@link #parse(String, Path)}, with Sluice's environment and somaxconn taken from {@code facts}. */
+    public static SluiceConfig parse(String yaml, Path file, SystemFacts facts) throws ConfigException {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(facts, "facts");
         Problems problems = new Problems(file);
         Node root = compose(yaml, problems);
-        SluiceConfig config = problems.count() == 0 ? read(root, file, problems) : null;
+        SluiceConfig config = problems.count() == 0 ? read(root, file, facts, problems) : null;
         if (problems.count() > 0) {
             throw new ConfigException(problems.inFileOrder());
         }
@@ -76,7 +88,7 @@ public final class ConfigLoader {
         return null;
     }
 
-    private static SluiceConfig read(Node root, Path file, Problems problems) {
+    private static SluiceConfig read(Node root, Path file, SystemFacts facts, Problems problems) {
         if (root == null) {
             problems.add(null, "", "the file is empty; a configuration needs at least wstunnel.server");
             return null;
@@ -89,8 +101,10 @@ public final class ConfigLoader {
         Path absolute = file.toAbsolutePath();
         Path baseDir = absolute.getParent() != null ? absolute.getParent() : absolute;
         ServerOptions server = new ServerReader(baseDir, problems).read(top.value("server"));
+        // With a broken server section, generated sockets go to the default folder; the file is rejected anyway.
+        Path runtimeDir = server != null ? server.runtimeDir() : ServerOptions.defaultRuntimeDir();
         WstunnelReader tunnel = new WstunnelReader(
-                new RouteReader(new HostReader(baseDir, problems), problems), problems);
+                new RouteReader(new HostReader(baseDir, runtimeDir, facts, problems), problems), problems);
         tunnel.read(top.value("wstunnel"));
         List<ExtensionMapping> mappings = tunnel.mappings().stream()
                 .filter(m -> !tunnel.failedRoutes().contains(m.routeKey()))

@@ -3,18 +3,19 @@ package io.sluice.tunnel.config;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.spec.InvalidOptionException;
+import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.tunnel.config.ConfigOption.Place;
+import io.sluice.tunnel.config.LaunchReader.Launch;
 import io.sluice.tunnel.config.Problems.Spot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Reads one host entry of a route into a {@link BackendSpec}; remembers every socket path so a second use is
- * reported with both places. Confined to the loading thread; one instance per load.
+ * Reads one host entry of a route into a {@link BackendSpec}: an existing server, or with {@code bin-path} a pool of
+ * spawned workers. Checks that no two hosts share an address, reporting both places. Confined to the loading thread;
+ * one instance per load.
  */
 final class HostReader {
     static final String DEFAULT_HOST = "127.0.0.1";
@@ -26,16 +27,20 @@ final class HostReader {
     private static final String ADDRESS = "either host and port (a TCP backend) or socket (a unix socket)";
 
     private final Path baseDir;
+    private final Path runtimeDir;
     private final Problems problems;
-    private final Map<Path, Spot> sockets = new HashMap<>();
+    private final LaunchReader launches;
+    private final AddressClaims claims = new AddressClaims();
 
-    HostReader(Path baseDir, Problems problems) {
+    HostReader(Path baseDir, Path runtimeDir, SystemFacts facts, Problems problems) {
         this.baseDir = baseDir;
+        this.runtimeDir = runtimeDir;
         this.problems = problems;
+        this.launches = new LaunchReader(baseDir, facts, problems);
     }
 
     /** The backend, or null when the entry has problems (all reported). */
-    BackendSpec read(Node node, String path) {
+    BackendSpec read(Node node, String path, String routeKey, int index) {
         Fields f = Fields.of(node, path, false, "a mapping of host options", problems);
         if (f == null) {
             return null;
@@ -48,16 +53,64 @@ final class HostReader {
         String name = f.has("name") ? Values.string(f.value("name"), f.pathOf("name"), problems) : null;
         Duration disable = duration(f, "disable-time", DEFAULT_DISABLE_TIME);
         Duration connect = duration(f, "connect-timeout", DEFAULT_CONNECT_TIMEOUT);
-        BackendAddress address = address(f, host, port, socket);
-        if (address == null || problems.count() != before) {
+        boolean spawned = f.has("bin-path");
+        Launch launch = null;
+        if (spawned) {
+            launch = launches.read(f);
+        } else {
+            launches.rejectWithoutBinPath(f);
+        }
+        int workers = !spawned ? 0 : launch != null ? launch.limits().maxProcs() : LaunchReader.workers(f);
+        BackendAddress address = spawned && !f.has("socket") && !f.has("host") && !f.has("port")
+                ? claims.generatedSocket(runtimeDir, routeKey, index, workers)
+                : address(f, host, port, socket);
+        if (address == null || !claim(f, address, workers) || problems.count() != before) {
             return null;
         }
         try {
-            return BackendSpec.existing(name == null ? address.describe() : name, address, disable, connect);
+            PoolLimits limits = launch == null ? PoolLimits.STATIC : launch.limits();
+            return new BackendSpec(name == null ? address.describe() : name, address, disable, connect, limits,
+                    launch == null ? null : launch.spec());
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
             return null;
         }
+    }
+
+    /** Checks the socket length (with the longest worker suffix) and that no other host uses the address. */
+    private boolean claim(Fields f, BackendAddress address, int workers) {
+        Spot spot = addressSpot(f, address);
+        if (address instanceof BackendAddress.UnixPath unix) {
+            String longest = workers == 0 ? unix.path().toString() : unix.path() + "-" + (workers - 1);
+            int bytes = longest.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_SOCKET_PATH_BYTES) {
+                String whose = workers == 0 ? "" : " (the socket of worker %d; max-procs is %d)"
+                        .formatted(workers - 1, workers);
+                String fix = f.has("socket") ? "" : "; set socket: or a shorter server.runtime-dir";
+                problems.add(spot, "%s is %d bytes long%s; the limit is %d bytes (sun_path)%s"
+                        .formatted(longest, bytes, whose, MAX_SOCKET_PATH_BYTES, fix), null, null);
+                return false;
+            }
+        } else if (workers > 0 && ((BackendAddress.Tcp) address).port() + workers - 1 > 65535) {
+            Spot portSpot = spot(f, "port");
+            problems.add(portSpot, "port + max-procs - 1 must be at most 65535, got %d"
+                    .formatted(((BackendAddress.Tcp) address).port() + workers - 1), null, null);
+            return false;
+        }
+        String conflict = claims.claim(address, workers, spot);
+        if (conflict != null) {
+            problems.add(spot, conflict, null, null);
+            return false;
+        }
+        return true;
+    }
+
+    /** Where a host's address is written; a generated socket is reported at the host itself. */
+    private static Spot addressSpot(Fields f, BackendAddress address) {
+        if (address instanceof BackendAddress.UnixPath) {
+            return f.has("socket") ? f.spot("socket") : new Spot(f.path() + " (generated socket)", f.node());
+        }
+        return f.has("port") ? f.spot("port") : f.missing("port");
     }
 
     private BackendAddress address(Fields f, String host, Integer port, String socket) {
@@ -68,7 +121,7 @@ final class HostReader {
             return null;
         }
         if (!f.has("socket") && !tcp) {
-            problems.add(f.node(), f.path(), "no address", ADDRESS, null);
+            problems.add(f.node(), f.path(), "no address", ADDRESS + ", or bin-path to spawn the backend", null);
             return null;
         }
         if (f.has("socket")) {
@@ -86,6 +139,10 @@ final class HostReader {
         if (port == null || (f.has("host") && host == null)) {
             return null;
         }
+        if (f.has("socket-mode") && f.has("bin-path")) {
+            problems.add(f.keyNode("socket-mode"), f.pathOf("socket-mode"),
+                    "socket-mode applies to unix sockets only; this host uses TCP");
+        }
         try {
             return new BackendAddress.Tcp(host == null ? DEFAULT_HOST : host, port);
         } catch (InvalidOptionException e) {
@@ -95,26 +152,11 @@ final class HostReader {
     }
 
     private BackendAddress unixPath(Fields f, String socket) {
-        Node node = f.value("socket");
-        String where = f.pathOf("socket");
         if (socket.isBlank()) {
-            problems.add(node, where, "must not be empty");
+            problems.add(f.value("socket"), f.pathOf("socket"), "must not be empty");
             return null;
         }
-        Path path = baseDir.resolve(socket).normalize();
-        int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_SOCKET_PATH_BYTES) {
-            problems.add(node, where, "%s is %d bytes long; the limit is %d bytes (sun_path)"
-                    .formatted(path, bytes, MAX_SOCKET_PATH_BYTES), null, null);
-            return null;
-        }
-        Spot first = sockets.putIfAbsent(path, new Spot(where, node));
-        if (first != null) {
-            problems.add(node, where, "%s is already the socket of %s (line %d)".formatted(path, first.path(),
-                    first.node().getStartMark().getLine() + 1));
-            return null;
-        }
-        return new BackendAddress.UnixPath(path);
+        return new BackendAddress.UnixPath(baseDir.resolve(socket).normalize());
     }
 
     private Duration duration(Fields f, String key, Duration fallback) {

@@ -10,7 +10,6 @@ import java.util.Optional;
  * the allowed list; known but unsupported options are rejected with the reason. Stateless.
  */
 final class OptionKeys {
-    static final String SPAWNER_LATER = "not supported yet (spawning arrives with the spawner)";
     static final String NOT_YET = "not supported yet";
 
     private OptionKeys() {
@@ -28,8 +27,7 @@ final class OptionKeys {
             ok = false;
             String path = fields.pathOf(key);
             if (option.isPresent()) {
-                boolean spawner = place == Place.HOST || place == Place.ROUTE;
-                problems.add(fields.keyNode(key), path, spawner ? SPAWNER_LATER : NOT_YET);
+                problems.add(fields.keyNode(key), path, NOT_YET);
             } else if (place == Place.ROUTE && ConfigOption.find(Place.HOST, key).isPresent()) {
                 problems.add(fields.keyNode(key), path, ("'%s' is a host option, not a route option; list the hosts"
                         + " under 'hosts:' (long form) or write the route as a list of hosts (short form)")

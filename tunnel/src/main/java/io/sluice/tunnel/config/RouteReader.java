@@ -56,7 +56,7 @@ final class RouteReader {
         }
         List<BackendSpec> backends = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
-            backends.add(hosts.read(seq.getValue().get(i), hostsPath + "[" + i + "]"));
+            backends.add(hosts.read(seq.getValue().get(i), hostsPath + "[" + i + "]", key, i));
         }
         if (problems.count() != before) {
             return null;

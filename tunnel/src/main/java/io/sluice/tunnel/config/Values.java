@@ -61,6 +61,19 @@ final class Values {
         return ((ScalarNode) node).getValue();
     }
 
+    /**
+     * The text of any scalar as written ({@code 8000}, {@code true}, {@code text}), for values that end up as strings
+     * anyway (argv, environment); lists, mappings and null are reported.
+     */
+    static String scalarText(Node node, String path, Problems problems) {
+        if (!(node instanceof ScalarNode scalar) || node.getTag().equals(Tag.NULL)) {
+            problems.add(node, path, "expected a string, got %s%s".formatted(describe(node),
+                    node instanceof ScalarNode ? "; write \"\" for an empty value" : ""));
+            return null;
+        }
+        return scalar.getValue();
+    }
+
     static Integer integer(Node node, String path, Problems problems) {
         BigInteger value = bigInteger(node, path, "an integer", problems);
         if (value == null) {

@@ -25,7 +25,7 @@ class ExamplesLoadTest {
     @Test
     void thereAreExamples() throws IOException {
         assertThat(examples()).extracting(p -> p.getFileName().toString())
-                .contains("echo-unix.yaml", "echo-tcp.yaml");
+                .contains("echo-unix.yaml", "echo-tcp.yaml", "spawned-echo.yaml");
     }
 
     @ParameterizedTest(name = "{0}")
