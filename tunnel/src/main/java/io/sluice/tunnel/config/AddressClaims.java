@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The addresses the hosts of one config occupy, so that no two hosts share one: a unix socket path and, for a spawned
+ * The addresses the hosts of one config occupy, so that no spawned host shares one with another host (existing
+ * servers may be shared by several routes, as in lighttpd): a unix socket path and, for a spawned
  * host, its workers' {@code path-i}; a TCP port, or for a spawned host the range {@code port..port+max-procs-1}. Also
  * names the sockets of spawned hosts that set no address. Confined to the loading thread; one instance per load.
  */
@@ -69,6 +70,9 @@ final class AddressClaims {
     private static String unixConflict(String path, int workers, Claim other) {
         if (!(other.address() instanceof BackendAddress.UnixPath otherUnix)) {
             return null;
+        }
+        if (workers == 0 && other.workers() == 0) {
+            return null; // two routes may well share one existing server
         }
         String otherPath = otherUnix.path().toString();
         if (path.equals(otherPath)) {
