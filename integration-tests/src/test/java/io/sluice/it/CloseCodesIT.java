@@ -36,7 +36,8 @@ class CloseCodesIT {
         dir = new SocketDir();
         echo = BackendProcess.unix(dir.resolve("echo.sock"), "echo");
         source = BackendProcess.unix(dir.resolve("source.sock"), "source", Integer.toString(SOURCE_BYTES));
-        reset = BackendProcess.unix(dir.resolve("reset.sock"), "reset-after", "10");
+        // A TCP backend: SO_LINGER 0 makes its close a reset; unix sockets have no such thing.
+        reset = BackendProcess.tcp("reset-after", "10");
         badText = BackendProcess.unix(dir.resolve("bad.sock"), "raw-bytes", "41ff42");
         sluice = RunningSluice.start(dir.path(), """
                 server: { bind: 127.0.0.1, port: 0, max-message-size: 1000 }
@@ -45,13 +46,13 @@ class CloseCodesIT {
                   server:
                     "/echo": [ { socket: echo.sock } ]
                     "/source": [ { socket: source.sock } ]
-                    "/reset": [ { socket: reset.sock } ]
+                    "/reset": [ { host: 127.0.0.1, port: %d } ]
                     "/bad-text": [ { socket: bad.sock } ]
                     "/pinged":
                       ping-interval: 1
-                      pong-timeout: 1
+                      pong-timeout: 2
                       hosts: [ { socket: echo.sock } ]
-                """);
+                """.formatted(reset.tcpPort()));
     }
 
     @AfterAll
