@@ -80,7 +80,7 @@ def main(path):
             r = runs.get((server, case))
             if r is None:
                 if server in skipped:
-                    out.append(f"| {title} | {server} | " + "— | " * 12 + f"skipped: {skipped[server]} |")
+                    out.append(f"| {title} | {server} | " + "— | " * 12 + "skipped (see Setups) |")
                 continue
             ok = r.get("valid")
             msgs = r.get("msgs") or 0
@@ -106,7 +106,7 @@ def main(path):
         r = idle.get(server)
         if r is None:
             if server in skipped:
-                out.append(f"| {server} | — | — | — | — | — | — | skipped: {skipped[server]} |")
+                out.append(f"| {server} | — | — | — | — | — | — | skipped (see Setups) |")
             continue
         ok = r.get("valid")
         mem_r = ratio(r.get("pss_per_session_kib"), base_idle.get("pss_per_session_kib")) if ok and base_idle else None
@@ -152,8 +152,8 @@ def main(path):
 def chart(jsonl, valid, servers):
     """Clustered bars of msg/s relative to lighttpd, one cluster per closed-loop case; None without gnuplot."""
     gnuplot = shutil.which("gnuplot")
-    plotted = [s for s in servers if s != "raw"]
-    if not gnuplot or not any(("lighttpd", c) in valid for c in CASES):
+    plotted = [s for s in servers if s != "raw" and any((s, c) in valid for c in CASES)]
+    if not gnuplot or "lighttpd" not in plotted:
         return None
     dat = jsonl.with_suffix(".dat")
     rows = ["case " + " ".join(plotted)]

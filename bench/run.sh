@@ -132,12 +132,13 @@ run_case() {
 run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
     local server=$1 port=$2 pids=$3; shift 3
     local common=(--duration "$DURATION" --warmup "$WARMUP" "$@")
+    # idle first, while the server is fresh: its Pss before the sessions is then the same baseline for every server
+    run_case "$server" idle-${IDLE_CONNS} "$port" "$pids" idle --conns "$IDLE_CONNS" --size 64 --hold "$IDLE_HOLD" \
+        --min-available-mib "$MIN_AVAILABLE_MIB" "$@"
     run_case "$server" pp-1x64 "$port" "$pids" pingpong --conns 1 --size 64 "${common[@]}"
     run_case "$server" pp-64x64 "$port" "$pids" pingpong --conns 64 --size 64 "${common[@]}"
     run_case "$server" pp-64x4k "$port" "$pids" pingpong --conns 64 --size 4096 "${common[@]}"
     run_case "$server" st-16x64k "$port" "$pids" stream --conns 16 --size 65536 --window "$WINDOW" "${common[@]}"
-    run_case "$server" idle-${IDLE_CONNS} "$port" "$pids" idle --conns "$IDLE_CONNS" --size 64 --hold "$IDLE_HOLD" \
-        --min-available-mib "$MIN_AVAILABLE_MIB" "$@"
 }
 
 bench_raw() {
