@@ -3,6 +3,7 @@ package io.sluice.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 
 /**
  * Checks the echoed byte stream of one connection against what {@link MessageSource} sent, byte for byte and
@@ -13,6 +14,7 @@ final class EchoVerifier {
     private final long connId;
     private final int size;
     private final ByteBuf plainBody;
+    private final ByteBuffer plainBodyNio;
     private long seq;
     private int offset;
     private long verifiedBytes;
@@ -20,7 +22,9 @@ final class EchoVerifier {
     EchoVerifier(long connId, int size) {
         this.connId = connId;
         this.size = size;
-        this.plainBody = Unpooled.wrappedBuffer(MessageSource.plainBody(connId, size));
+        byte[] body = MessageSource.plainBody(connId, size);
+        this.plainBodyNio = ByteBuffer.allocateDirect(body.length).put(body).flip();
+        this.plainBody = Unpooled.wrappedBuffer(body);
     }
 
     /**
@@ -45,7 +49,7 @@ final class EchoVerifier {
             } else {
                 n = Math.min(size - offset, length);
                 int bodyIndex = offset - MessageSource.HEADER;
-                if (!ByteBufUtil.equals(in, index, plainBody, bodyIndex, n)) {
+                if (!bodyEquals(in, index, bodyIndex, n)) {
                     int i = 0;
                     while (in.getByte(index + i) == plainBody.getByte(bodyIndex + i)) {
                         i++;
@@ -64,6 +68,14 @@ final class EchoVerifier {
             }
         }
         return completed;
+    }
+
+    /** ByteBuffer.mismatch is a vectorized JDK intrinsic, several times faster than a getLong loop. */
+    private boolean bodyEquals(ByteBuf in, int index, int bodyIndex, int length) {
+        if (in.nioBufferCount() != 1) {
+            return ByteBufUtil.equals(in, index, plainBody, bodyIndex, length);
+        }
+        return in.internalNioBuffer(index, length).mismatch(plainBodyNio.slice(bodyIndex, length)) < 0;
     }
 
     long verifiedBytes() {
