@@ -48,7 +48,7 @@ public sealed interface BackendAddress permits BackendAddress.UnixPath, BackendA
         public Tcp {
             Objects.requireNonNull(host, "host");
             if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port must be 1..65535, got " + port);
+                throw new InvalidOptionException("port", "must be 1..65535, got " + port, null);
             }
         }
 

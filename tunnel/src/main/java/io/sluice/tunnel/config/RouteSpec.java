@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * One {@code wstunnel.server} entry: the route key (a {@code /}-prefix or a suffix), its tunnel options (route
- * values over the {@code wstunnel.*} defaults) and its backends.
+ * values over the {@code wstunnel.*} defaults) and its backends. Immutable; validates itself in option terms.
+ * A zero {@code pingInterval} or {@code pongTimeout} means never; the pong timeout counts from the last pong (or the
+ * handshake), so with pings on it must exceed the ping interval.
  */
 public record RouteSpec(
         String key,
@@ -16,6 +18,10 @@ public record RouteSpec(
         Duration pongTimeout,
         BackendGroup backends) {
 
+    public static final FrameType DEFAULT_FRAME_TYPE = FrameType.TEXT;
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(60);
+
     public RouteSpec {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(frameType, "frameType");
@@ -23,10 +29,29 @@ public record RouteSpec(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(pongTimeout, "pongTimeout");
         Objects.requireNonNull(backends, "backends");
+        Violations v = new Violations();
+        ServerOptions.nonNegative(v, "ping-interval", pingInterval);
+        ServerOptions.nonNegative(v, "pong-timeout", pongTimeout);
+        boolean pings = !pingInterval.isZero() && !pingInterval.isNegative();
+        if (pings && !pongTimeout.isZero() && pongTimeout.compareTo(pingInterval) <= 0) {
+            v.add("pong-timeout", "must be longer than ping-interval (%s), got %s"
+                    .formatted(Durations.format(pingInterval), Durations.format(pongTimeout)),
+                    "a longer time, or 0 for never");
+        }
+        if (!key.equals(backends.route())) {
+            throw new IllegalArgumentException(
+                    "backends are for route '%s', not '%s'".formatted(backends.route(), key));
+        }
+        v.throwIfAny();
     }
 
     /** A key starting with {@code /} is a byte prefix of the path; any other key a suffix (lighttpd). */
     public boolean isPrefix() {
         return key.startsWith("/");
+    }
+
+    /** Whether the path (URL-decoded, no query) is matched by this route's key, case-sensitively, as lighttpd. */
+    public boolean matches(String path) {
+        return isPrefix() ? path.startsWith(key) : path.endsWith(key);
     }
 }

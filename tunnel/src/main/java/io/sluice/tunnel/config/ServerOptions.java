@@ -1,12 +1,15 @@
 package io.sluice.tunnel.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * The {@code server.*} options. {@code documentRoot} is null when no static files are served; a zero
- * {@code maxReadIdle} or {@code maxMessageSize} means off.
+ * The {@code server.*} options; validates itself in option terms. Immutable. {@code documentRoot} is null when no
+ * static files are served; a zero {@code maxReadIdle} or {@code maxMessageSize} means off.
  */
 public record ServerOptions(
         String bind,
@@ -19,11 +22,74 @@ public record ServerOptions(
         long maxMessageSize,
         Duration gracefulShutdownTimeout) {
 
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_READ_IDLE = Duration.ZERO;
+    public static final long DEFAULT_MAX_MESSAGE_SIZE = 0;
+    public static final Duration DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
+
+    private static final Pattern IPV4 =
+            Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
     public ServerOptions {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(runtimeDir, "runtimeDir");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(maxReadIdle, "maxReadIdle");
         Objects.requireNonNull(gracefulShutdownTimeout, "gracefulShutdownTimeout");
+        Violations v = new Violations();
+        if (!isAddressLiteral(bind)) {
+            v.add("bind", "'%s' is not an IP address".formatted(bind),
+                    "an IPv4 or IPv6 address literal (0.0.0.0 or :: for all interfaces), or localhost");
+        }
+        if (port < 0 || port > 65535) {
+            v.add("port", "must be 0..65535 (0 = any free port), got " + port, null);
+        }
+        if (maxConnections < 1) {
+            v.add("max-connections", "must be at least 1, got " + maxConnections, null);
+        }
+        nonNegative(v, "handshake-timeout", handshakeTimeout);
+        nonNegative(v, "max-read-idle", maxReadIdle);
+        nonNegative(v, "graceful-shutdown-timeout", gracefulShutdownTimeout);
+        if (maxMessageSize < 0) {
+            v.add("max-message-size", "must not be negative, got " + maxMessageSize, null);
+        }
+        v.throwIfAny();
+    }
+
+    /** Every default, with the given runtime folder. */
+    public static ServerOptions defaults(Path runtimeDir) {
+        return new ServerOptions(DEFAULT_BIND, DEFAULT_PORT, null, runtimeDir, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_MAX_READ_IDLE, DEFAULT_MAX_MESSAGE_SIZE,
+                DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT);
+    }
+
+    /** The default {@code runtime-dir}: {@code sluice-<user>} under {@code java.io.tmpdir}; not created here. */
+    public static Path defaultRuntimeDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "sluice-" + System.getProperty("user.name"));
+    }
+
+    static void nonNegative(Violations v, String option, Duration value) {
+        if (value.isNegative()) {
+            v.add(option, "must not be negative, got " + value, null);
+        }
+    }
+
+    /** An address we can bind without a name lookup: an IP literal, or {@code localhost}. */
+    private static boolean isAddressLiteral(String bind) {
+        if (bind.equals("localhost") || IPV4.matcher(bind).matches()) {
+            return true;
+        }
+        if (bind.indexOf(':') < 0 || bind.startsWith("[")) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(bind); // a string with ':' is parsed as an IPv6 literal, never looked up
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -1,12 +1,16 @@
 package io.sluice.tunnel.config;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * A whole, valid configuration. {@code file} is where it was read from (null when built in code); routes and
- * extension mappings keep config order, which is match order.
+ * A whole, valid configuration. Immutable; validates itself in option terms. {@code file} is where it was read from
+ * (null when built in code); routes and extension mappings keep config order, which is match order.
  */
 public record SluiceConfig(
         Path file,
@@ -19,5 +23,36 @@ public record SluiceConfig(
         Objects.requireNonNull(server, "server");
         mapExtensions = List.copyOf(mapExtensions);
         routes = List.copyOf(routes);
+        Violations v = new Violations();
+        if (debug < 0) {
+            v.add("debug", "must not be negative, got " + debug, "0 (off) or a higher level");
+        }
+        if (routes.isEmpty()) {
+            v.add("server", "at least one route is needed", null);
+        }
+        Set<String> keys = new HashSet<>();
+        for (RouteSpec route : routes) {
+            if (!keys.add(route.key())) {
+                v.add("server[%s]".formatted(quoted(route.key())), "the route key appears twice", null);
+            }
+        }
+        for (ExtensionMapping mapping : mapExtensions) {
+            if (!keys.contains(mapping.routeKey())) {
+                v.add("map-extensions[%s]".formatted(quoted(mapping.suffix())),
+                        "'%s' is not a route key".formatted(mapping.routeKey()),
+                        routes.stream().map(r -> "'" + r.key() + "'").collect(Collectors.joining(", ")));
+            }
+        }
+        v.throwIfAny();
+    }
+
+    /** The route with this key, if any. */
+    public Optional<RouteSpec> route(String key) {
+        return routes.stream().filter(r -> r.key().equals(key)).findFirst();
+    }
+
+    /** A key as it appears in option paths: {@code "/echo/"}, with {@code "} and {@code \} escaped. */
+    static String quoted(String key) {
+        return '"' + key.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

@@ -1,0 +1,137 @@
+package io.sluice.it.harness;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+
+/**
+ * The real runnable jar ({@code tunnel/target/sluice.jar}) as its own process, as users run it. Keeps stdout and
+ * stderr lines apart; {@link #awaitListening()} waits for the {@code listening on ws://HOST:PORT} line, which proves
+ * the port is this server's.
+ */
+public final class SluiceProcess implements AutoCloseable {
+    private static final java.util.regex.Pattern LISTENING =
+            java.util.regex.Pattern.compile("listening on ws://([^:\\s]+):(\\d+)");
+
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private volatile int pumpsDone;
+
+    private SluiceProcess(List<String> command) throws IOException {
+        process = new ProcessBuilder(command).start();
+        pump(process.getInputStream(), stdout, "sluice-stdout");
+        pump(process.getErrorStream(), stderr, "sluice-stderr");
+    }
+
+    public static Path jar() {
+        Path root = Path.of(System.getProperty("sluice.repo.root", ".."));
+        Path jar = root.resolve("tunnel/target/sluice.jar").normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no runnable jar at " + jar + "; run the build from the repository root");
+        }
+        return jar;
+    }
+
+    /** Starts {@code java [jvmOptions] -jar sluice.jar args...} on the test's own JDK. */
+    public static SluiceProcess start(List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        if (Runtime.version().feature() >= 24) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(List.of(args));
+        return new SluiceProcess(command);
+    }
+
+    /** Waits for the listening line and returns the port it names. */
+    public int awaitListening() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> port() > 0 || !process.isAlive());
+        if (port() <= 0) {
+            throw new IllegalStateException("sluice exited before listening: " + stdout + stderr);
+        }
+        return port();
+    }
+
+    private int port() {
+        for (String line : stdout) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(2));
+            }
+        }
+        return -1;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public List<String> stdout() {
+        return List.copyOf(stdout);
+    }
+
+    public List<String> stderr() {
+        return List.copyOf(stderr);
+    }
+
+    /** Sends SIGTERM. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits (bounded) for the exit and returns its status. */
+    public int awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("sluice did not exit within " + atMost);
+        }
+        // The pumps may still hold the last lines; give them a bounded moment to finish.
+        await().atMost(Duration.ofSeconds(5)).until(() -> pumpsDone == 2);
+        return process.exitValue();
+    }
+
+    private void pump(java.io.InputStream stream, List<String> into, String name) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    into.add(line);
+                }
+            } catch (IOException e) {
+                into.add("harness: read failed: " + e);
+            }
+            synchronized (this) {
+                pumpsDone++;
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.sluice.it.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** A private folder under /tmp for unix sockets: paths must stay under 108 bytes, which target/ does not promise. */
+public final class SocketDir implements AutoCloseable {
+    private final Path path;
+
+    public SocketDir() throws IOException {
+        this.path = Files.createTempDirectory(Path.of("/tmp"), "sluice-it");
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public Path resolve(String name) {
+        return path.resolve(name);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

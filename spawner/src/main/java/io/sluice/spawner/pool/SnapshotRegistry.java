@@ -1,0 +1,109 @@
+package io.sluice.spawner.pool;
+
+import io.sluice.spawner.balance.BalancePolicy;
+import io.sluice.spawner.registry.Acquisition;
+import io.sluice.spawner.registry.Lease;
+import io.sluice.spawner.registry.Registry;
+import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.Unavailable;
+import io.sluice.spawner.spec.BackendGroup;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry as copy-on-write snapshots: the supervisor publishes an immutable {@link RouteSnapshot} per route
+ * through a volatile reference after every worker state change, and {@link #acquire} reads it without a lock, picks a
+ * backend with the route's policy and a worker inside it, and increments that worker's load. Thread-safe; acquire
+ * never blocks and allocates only the lease (or the {@link Unavailable}).
+ */
+public final class SnapshotRegistry implements Registry {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotRegistry.class);
+
+    private final Map<String, RouteSlot> routes;
+    private final Runnable nudge;
+
+    /**
+     * @param groups the routes; each starts unavailable until its first {@link #publish}
+     * @param nudge  asks the supervisor to tick soon; called from event loops, so it must be cheap and coalesce
+     */
+    public SnapshotRegistry(List<BackendGroup> groups, Runnable nudge) {
+        this.nudge = Objects.requireNonNull(nudge, "nudge");
+        Map<String, RouteSlot> byRoute = new HashMap<>();
+        for (BackendGroup group : groups) {
+            RouteSlot slot = new RouteSlot(BalancePolicy.of(group.balance()),
+                    RouteSnapshot.none(group.route(), "the supervisor has not started"));
+            if (byRoute.put(group.route(), slot) != null) {
+                throw new IllegalArgumentException("route '%s' is configured twice".formatted(group.route()));
+            }
+        }
+        this.routes = Map.copyOf(byRoute);
+    }
+
+    /** Replaces the route's snapshot. Supervisor thread only. */
+    public void publish(RouteSnapshot snapshot) {
+        RouteSlot slot = routes.get(snapshot.route());
+        if (slot == null) {
+            throw new IllegalArgumentException("route '%s' is not registered".formatted(snapshot.route()));
+        }
+        slot.snapshot = snapshot;
+    }
+
+    @Override
+    public Acquisition acquire(String route, SelectionKey key) {
+        RouteSlot slot = routes.get(route);
+        if (slot == null) {
+            return new Unavailable(route, "route '%s' is not configured".formatted(route));
+        }
+        RouteSnapshot snapshot = slot.snapshot;
+        List<BackendSnapshot> backends = snapshot.backends();
+        int chosen = slot.policy.select(backends, key);
+        if (chosen < 0) {
+            return slot.outage(snapshot);
+        }
+        BackendSnapshot backend = backends.get(chosen);
+        int index = backend.pickWorker();
+        Worker worker = backend.worker(index);
+        int load = worker.acquireLoad();
+        if (backend.wantsAnotherWorker(load)) {
+            nudge.run();
+        }
+        if (slot.inOutage.get()) {
+            slot.recovered(route, backend.name());
+        }
+        return new Lease(route, backend.name(), worker.address(), backend.connectTimeout(), backend.owner(index));
+    }
+
+    /** One route's policy, current snapshot and outage flag; the flag outlives snapshots so an outage logs once. */
+    private static final class RouteSlot {
+        final BalancePolicy policy;
+        final AtomicBoolean inOutage = new AtomicBoolean();
+        volatile RouteSnapshot snapshot;
+
+        RouteSlot(BalancePolicy policy, RouteSnapshot snapshot) {
+            this.policy = policy;
+            this.snapshot = snapshot;
+        }
+
+        Unavailable outage(RouteSnapshot snapshot) {
+            String reason = snapshot.unavailableReason();
+            // lighttpd note_is_sent: one line per outage, not one per refused connection.
+            if (inOutage.compareAndSet(false, true)) {
+                log.warn("route={}: {}; refusing connections with 503 until a backend is available",
+                        snapshot.route(), reason);
+            }
+            return new Unavailable(snapshot.route(), reason);
+        }
+
+        void recovered(String route, String backendName) {
+            if (inOutage.compareAndSet(true, false)) {
+                log.info("route={}: backend '{}' is available again", route, backendName);
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.sluice.spawner.pool;
+
+import io.sluice.spawner.spec.BackendAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One slot of a backend (lighttpd's {@code gw_proc}): its address, its {@link WorkerState}, and its load. State and
+ * per-state data change only through {@link #moveTo} on the supervisor thread; the load, {@code lastUsed} and the
+ * connect-failure count are atomic because leases update them from event loops.
+ */
+public final class Worker {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final String backendName;
+    private final int id;
+    private final BackendAddress address;
+    private final Duration disableTime;
+    private final InstantSource clock;
+    private final WorkerListener listener;
+    private final AtomicInteger load = new AtomicInteger();
+    private final AtomicInteger consecutiveConnectFailures = new AtomicInteger();
+    private volatile Instant lastUsed;
+    // Confined to the supervisor thread, like every per-state field below it.
+    private WorkerState state;
+    /** Set only while DISABLED. */
+    private Instant disabledUntil;
+
+    /**
+     * A worker in its first state: STARTING for a spawned one, RUNNING for an existing server. No listener is told,
+     * because the supervisor publishes a snapshot after creating workers anyway.
+     */
+    public Worker(String backendName, int id, BackendAddress address, Duration disableTime, InstantSource clock,
+                  WorkerState initial, WorkerListener listener) {
+        this.backendName = Objects.requireNonNull(backendName, "backendName");
+        this.id = id;
+        this.address = Objects.requireNonNull(address, "address");
+        this.disableTime = Objects.requireNonNull(disableTime, "disableTime");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.state = Objects.requireNonNull(initial, "initial");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        if (initial != WorkerState.STARTING && initial != WorkerState.RUNNING) {
+            throw new IllegalArgumentException(
+                    "worker %s#%d: cannot be created %s".formatted(backendName, id, initial));
+        }
+        this.lastUsed = clock.instant();
+    }
+
+    /**
+     * The only writer of the state: checks the edge, sets or clears per-state data, logs the edge and tells the
+     * listener. Supervisor thread only.
+     *
+     * @throws IllegalStateException when {@code current -> next} is not a legal edge
+     */
+    public void moveTo(WorkerState next, String why) {
+        Objects.requireNonNull(next, "next");
+        WorkerState from = state;
+        if (!from.canMoveTo(next)) {
+            throw new IllegalStateException("worker %s: cannot move %s -> %s".formatted(name(), from, next));
+        }
+        disabledUntil = next == WorkerState.DISABLED ? clock.instant().plus(disableTime) : null;
+        state = next;
+        if (next == WorkerState.RUNNING) {
+            consecutiveConnectFailures.set(0);
+        }
+        log.info("worker {} ({}) {} -> {}: {}", name(), address.describe(), from, next, why);
+        try {
+            listener.stateChanged(this, from, next, why);
+        } catch (RuntimeException e) {
+            log.error("worker {}: state listener failed on {} -> {}", name(), from, next, e);
+        }
+    }
+
+    /** "backend#id", as logs and messages name a worker. */
+    public String name() {
+        return backendName + "#" + id;
+    }
+
+    public String backendName() {
+        return backendName;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public BackendAddress address() {
+        return address;
+    }
+
+    /** Supervisor thread only. */
+    public WorkerState state() {
+        return state;
+    }
+
+    /** When a DISABLED worker may return to rotation; null in every other state. Supervisor thread only. */
+    public Instant disabledUntil() {
+        return disabledUntil;
+    }
+
+    /** Connections currently held or being made to this worker. Any thread. */
+    public int load() {
+        return load.get();
+    }
+
+    /** When a connection last started or ended on this worker (for idle-timeout). Any thread. */
+    public Instant lastUsed() {
+        return lastUsed;
+    }
+
+    /** Connect failures since the last success or re-enable. Any thread. */
+    public int consecutiveConnectFailures() {
+        return consecutiveConnectFailures.get();
+    }
+
+    /** Claims one unit of load; returns the load including this claim. Any thread. */
+    int acquireLoad() {
+        return load.incrementAndGet();
+    }
+
+    /**
+     * Gives back one unit of load. Any thread.
+     *
+     * @throws IllegalStateException when the load is already 0, which means a lease was released twice
+     */
+    void releaseLoad(Instant now) {
+        int before = load.getAndUpdate(v -> v > 0 ? v - 1 : 0);
+        if (before <= 0) {
+            throw new IllegalStateException("worker %s: load released below 0".formatted(name()));
+        }
+        // Tunnels live long, so the end of a connection counts as use, or idle-timeout would stop a worker at once.
+        lastUsed = now;
+    }
+
+    /** A connect to this worker succeeded. Any thread. */
+    void connected(Instant now) {
+        consecutiveConnectFailures.set(0);
+        lastUsed = now;
+    }
+
+    /** Counts one connect failure; returns the count so far. Supervisor thread. */
+    int countConnectFailure() {
+        return consecutiveConnectFailures.incrementAndGet();
+    }
+
+    @Override
+    public String toString() {
+        return "worker " + name() + " @ " + address.describe();
+    }
+}

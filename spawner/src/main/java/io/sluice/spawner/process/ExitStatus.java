@@ -1,0 +1,55 @@
+package io.sluice.spawner.process;
+
+import io.sluice.spawner.posix.Signals;
+import io.sluice.spawner.posix.WaitStatus;
+
+/** How a child ended: it exited with a code, or a signal killed it. Never a magic int. Immutable. */
+public sealed interface ExitStatus permits ExitStatus.Exited, ExitStatus.Killed {
+
+    /** "exited with code 3", "killed by signal 9 (KILL)". */
+    String describe();
+
+    /** True only for {@code Exited(0)}. */
+    boolean isSuccess();
+
+    /** Decodes a raw waitpid status of a terminated child. */
+    static ExitStatus fromWaitStatus(int raw) {
+        return WaitStatus.exited(raw) ? new Exited(WaitStatus.exitCode(raw)) : new Killed(WaitStatus.termSignal(raw));
+    }
+
+    record Exited(int code) implements ExitStatus {
+        public Exited {
+            if (code < 0 || code > 255) {
+                throw new IllegalArgumentException("exit code must be 0..255, got " + code);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "exited with code " + code;
+        }
+
+        @Override
+        public boolean isSuccess() {
+            return code == 0;
+        }
+    }
+
+    record Killed(int signal) implements ExitStatus {
+        public Killed {
+            if (signal < 1 || signal > 127) {
+                throw new IllegalArgumentException("signal must be 1..127, got " + signal);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "killed by signal %d (%s)".formatted(signal, Signals.name(signal));
+        }
+
+        @Override
+        public boolean isSuccess() {
+            return false;
+        }
+    }
+}

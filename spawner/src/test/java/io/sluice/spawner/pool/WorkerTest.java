@@ -1,0 +1,103 @@
+package io.sluice.spawner.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.spawner.spec.BackendAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WorkerTest {
+
+    private final ManualClock clock = new ManualClock();
+    private final List<String> changes = new ArrayList<>();
+
+    private Worker worker(WorkerState initial) {
+        return new Worker("php", 2, new BackendAddress.Tcp("127.0.0.1", 9002), Duration.ofSeconds(5), clock, initial,
+                (w, from, to, why) -> changes.add(w.name() + " " + from + "->" + to + " " + why));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "STARTING, STARTING", "STARTING, DISABLED",
+        "RUNNING, RUNNING", "RUNNING, STARTING",
+        "DISABLED, DISABLED", "DISABLED, STARTING",
+        "STOPPING, RUNNING", "STOPPING, STARTING", "STOPPING, DISABLED", "STOPPING, STOPPING",
+        "DEAD, RUNNING", "DEAD, DISABLED", "DEAD, STOPPING", "DEAD, DEAD",
+    })
+    void refusesIllegalEdges(WorkerState from, WorkerState to) {
+        assertThat(from.canMoveTo(to)).isFalse();
+    }
+
+    @Test
+    void illegalMoveThrowsNamingWorkerAndBothStates() {
+        Worker worker = worker(WorkerState.RUNNING);
+        worker.moveTo(WorkerState.STOPPING, "test");
+        assertThatThrownBy(() -> worker.moveTo(WorkerState.STARTING, "test"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("worker php#2: cannot move STOPPING -> STARTING");
+        assertThat(worker.state()).isEqualTo(WorkerState.STOPPING);
+    }
+
+    @Test
+    void disabledUntilIsHeldOnlyWhileDisabled() {
+        Worker worker = worker(WorkerState.RUNNING);
+        assertThat(worker.disabledUntil()).isNull();
+        worker.moveTo(WorkerState.DISABLED, "connect failed");
+        assertThat(worker.disabledUntil()).isEqualTo(clock.instant().plusSeconds(5));
+        worker.moveTo(WorkerState.RUNNING, "re-enabled");
+        assertThat(worker.disabledUntil()).isNull();
+        worker.moveTo(WorkerState.DISABLED, "connect failed");
+        worker.moveTo(WorkerState.STOPPING, "stop");
+        assertThat(worker.disabledUntil()).isNull();
+    }
+
+    @Test
+    void everyMoveTellsTheListenerWithTheReason() {
+        Worker worker = worker(WorkerState.STARTING);
+        worker.moveTo(WorkerState.RUNNING, "accepting");
+        worker.moveTo(WorkerState.DISABLED, "connect failed");
+        assertThat(changes)
+                .containsExactly("php#2 STARTING->RUNNING accepting", "php#2 RUNNING->DISABLED connect failed");
+    }
+
+    @Test
+    void aFailingListenerDoesNotUndoTheMove() {
+        Worker worker = new Worker("php", 1, new BackendAddress.Tcp("127.0.0.1", 9001), Duration.ofSeconds(5), clock,
+                WorkerState.RUNNING, (w, from, to, why) -> {
+                    throw new IllegalStateException("listener broke");
+                });
+        worker.moveTo(WorkerState.DISABLED, "connect failed");
+        assertThat(worker.state()).isEqualTo(WorkerState.DISABLED);
+    }
+
+    @Test
+    void cannotBeCreatedStoppingOrDead() {
+        assertThatThrownBy(() -> worker(WorkerState.DEAD)).hasMessage("worker php#2: cannot be created DEAD");
+    }
+
+    @Test
+    void loadNeverGoesBelowZero() {
+        Worker worker = worker(WorkerState.RUNNING);
+        assertThat(worker.acquireLoad()).isEqualTo(1);
+        worker.releaseLoad(clock.instant());
+        assertThatThrownBy(() -> worker.releaseLoad(clock.instant()))
+                .hasMessage("worker php#2: load released below 0");
+        assertThat(worker.load()).isZero();
+    }
+
+    @Test
+    void connectingResetsTheFailureCountAndMarksUse() {
+        Worker worker = worker(WorkerState.RUNNING);
+        worker.countConnectFailure();
+        worker.countConnectFailure();
+        clock.advance(Duration.ofSeconds(3));
+        worker.connected(clock.instant());
+        assertThat(worker.consecutiveConnectFailures()).isZero();
+        assertThat(worker.lastUsed()).isEqualTo(clock.instant());
+    }
+}

@@ -1,0 +1,67 @@
+package io.sluice.tunnel.cli;
+
+import io.sluice.spawner.Supervisor;
+import io.sluice.spawner.spec.BackendGroup;
+import io.sluice.tunnel.config.ConfigException;
+import io.sluice.tunnel.config.ConfigLoader;
+import io.sluice.tunnel.config.RouteSpec;
+import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.server.TunnelServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice run -c FILE}: loads the configuration, starts the supervisor and the tunnel server, and runs until
+ * SIGTERM or SIGINT, then stops gracefully and exits 0.
+ */
+@Command(name = "run", description = "Run the tunnel server with a configuration file.")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    private Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SluiceConfig loaded;
+        try {
+            loaded = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            ConfigErrors.print(e);
+            return SluiceMain.EXIT_CONFIG;
+        }
+        LogLevels.apply(loaded.debug());
+        List<BackendGroup> groups = loaded.routes().stream().map(RouteSpec::backends).toList();
+        Supervisor supervisor = new Supervisor(groups, InstantSource.system());
+        TunnelServer server = new TunnelServer(loaded, supervisor.registry());
+        Runnable stopAll = new StopSequence(server, supervisor);
+        StopSignals signals = StopSignals.install();
+        Thread hook = new Thread(stopAll, "sluice-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            supervisor.start();
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot start: {}", describe(e));
+            stopAll.run();
+            return SluiceMain.EXIT_RUNTIME;
+        }
+        String signal = signals.awaitStop();
+        log.info("received SIG{}; stopping gracefully", signal);
+        stopAll.run();
+        log.info("stopped");
+        return SluiceMain.EXIT_OK;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,137 @@
+package io.sluice.tunnel.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every option the config file knows, where it is valid, its type, default and a one-line doc; the single list the
+ * loader checks keys against and the documentation is tested against. Options not supported yet are known (so they
+ * are rejected with a clear reason, never ignored) and marked so.
+ */
+public enum ConfigOption {
+    SERVER(Place.TOP, "server", "mapping", "(all defaults)", "the listening server", true),
+    WSTUNNEL(Place.TOP, "wstunnel", "mapping", "(required)", "the tunnel: defaults and routes", true),
+    ADMIN(Place.TOP, "admin", "mapping", "none", "admin endpoint (/healthz, /status, /metrics)", false),
+
+    BIND(Place.SERVER, "bind", "IP address", "127.0.0.1", "address to listen on; an IP literal or localhost", true),
+    PORT(Place.SERVER, "port", "integer", "8080", "TCP port to listen on; 0 = any free port", true),
+    DOCUMENT_ROOT(Place.SERVER, "document-root", "path", "none", "folder of static files for plain HTTP", true),
+    RUNTIME_DIR(Place.SERVER, "runtime-dir", "path", "<tmpdir>/sluice-<user>", "folder for runtime files", true),
+    MAX_CONNECTIONS(Place.SERVER, "max-connections", "integer", "10000", "most open client connections", true),
+    HANDSHAKE_TIMEOUT(Place.SERVER, "handshake-timeout", "duration", "10s", "time to finish the handshake", true),
+    MAX_READ_IDLE(Place.SERVER, "max-read-idle", "duration", "0", "close 1001 after this long without client data",
+            true),
+    MAX_MESSAGE_SIZE(Place.SERVER, "max-message-size", "size", "0", "close 1009 above this; 0 = unlimited", true),
+    GRACEFUL_SHUTDOWN_TIMEOUT(Place.SERVER, "graceful-shutdown-timeout", "duration", "8s",
+            "how long a stop waits for tunnels to drain", true),
+    TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", false),
+
+    DEBUG(Place.WSTUNNEL, "debug", "integer", "0", "log detail level; 0 = off", true),
+    BALANCE(Place.WSTUNNEL, "balance", "enum", "least-connection", "default balance policy of routes", true),
+    FRAME_TYPE(Place.WSTUNNEL, "frame-type", "enum", "text", "default frame type of backend data", true),
+    ORIGINS(Place.WSTUNNEL, "origins", "list of strings", "[]", "default allowed Origin values; [] = no check", true),
+    PING_INTERVAL(Place.WSTUNNEL, "ping-interval", "duration", "30s", "default ping period; 0 = never", true),
+    PONG_TIMEOUT(Place.WSTUNNEL, "pong-timeout", "duration", "60s", "default time without pong; 0 = never", true),
+    MAP_EXTENSIONS(Place.WSTUNNEL, "map-extensions", "mapping", "{}", "path suffix to route key", true),
+    ROUTES(Place.WSTUNNEL, "server", "mapping", "(required)", "route key to hosts", true),
+
+    ROUTE_FRAME_TYPE(Place.ROUTE, "frame-type", "enum", "wstunnel.frame-type", "frame type of this route", true),
+    ROUTE_BALANCE(Place.ROUTE, "balance", "enum", "wstunnel.balance", "balance policy of this route", true),
+    ROUTE_ORIGINS(Place.ROUTE, "origins", "list of strings", "wstunnel.origins", "allowed Origin values", true),
+    ROUTE_PING_INTERVAL(Place.ROUTE, "ping-interval", "duration", "wstunnel.ping-interval", "ping period", true),
+    ROUTE_PONG_TIMEOUT(Place.ROUTE, "pong-timeout", "duration", "wstunnel.pong-timeout", "time without pong", true),
+    HOSTS(Place.ROUTE, "hosts", "list of hosts", "(required)", "the backends of this route (long form)", true),
+    ROUTE_FRAMING(Place.ROUTE, "framing", "enum", "stream", "stream or lines", false),
+
+    HOST(Place.HOST, "host", "string", "127.0.0.1 when only port is given", "backend IP or host name", true),
+    HOST_PORT(Place.HOST, "port", "integer", "none", "backend TCP port, 1..65535", true),
+    SOCKET(Place.HOST, "socket", "path", "none", "backend unix socket path", true),
+    NAME(Place.HOST, "name", "string", "the address", "name in logs and metrics", true),
+    DISABLE_TIME(Place.HOST, "disable-time", "duration", "1s", "how long a failing backend is skipped", true),
+    CONNECT_TIMEOUT(Place.HOST, "connect-timeout", "duration", "8s", "connect bound; 0 = none", true),
+    BIN_PATH(Place.HOST, "bin-path", "string or list", "none", "program to spawn", false),
+    BIN_ENVIRONMENT(Place.HOST, "bin-environment", "mapping", "none", "environment added for the program", false),
+    BIN_COPY_ENVIRONMENT(Place.HOST, "bin-copy-environment", "list", "all", "environment names passed on", false),
+    CWD(Place.HOST, "cwd", "path", "folder of the binary", "working directory of the program", false),
+    MIN_PROCS(Place.HOST, "min-procs", "integer", "1", "workers kept running", false),
+    MAX_PROCS(Place.HOST, "max-procs", "integer", "4", "most workers", false),
+    MAX_LOAD_PER_PROC(Place.HOST, "max-load-per-proc", "integer", "1", "load that triggers another worker", false),
+    IDLE_TIMEOUT(Place.HOST, "idle-timeout", "duration", "60s", "idle time before an extra worker stops", false),
+    LISTEN_BACKLOG(Place.HOST, "listen-backlog", "integer", "1024", "listen backlog of worker sockets", false),
+    KILL_SIGNAL(Place.HOST, "kill-signal", "signal", "TERM", "first signal to stop a worker", false),
+    STOP_TIMEOUT(Place.HOST, "stop-timeout", "duration", "5s", "grace before the next signal", false),
+    SOCKET_MODE(Place.HOST, "socket-mode", "octal", "0700", "mode of worker sockets", false),
+    INSTANCES(Place.HOST, "instances", "enum", "pool", "pool, per-connection or per-key", false),
+    KEY(Place.HOST, "key", "string", "none", "what a per-key worker is chosen by", false),
+    HOST_FRAMING(Place.HOST, "framing", "enum", "stream", "stream or lines", false);
+
+    /** Where in the file an option is valid. */
+    public enum Place {
+        TOP(""),
+        SERVER("server."),
+        WSTUNNEL("wstunnel."),
+        ROUTE(""),
+        HOST("");
+
+        private final String prefix;
+
+        Place(String prefix) {
+            this.prefix = prefix;
+        }
+    }
+
+    private final Place place;
+    private final String key;
+    private final String type;
+    private final String defaultValue;
+    private final String doc;
+    private final boolean supported;
+
+    ConfigOption(Place place, String key, String type, String defaultValue, String doc, boolean supported) {
+        this.place = place;
+        this.key = key;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.doc = doc;
+        this.supported = supported;
+    }
+
+    public Place place() {
+        return place;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The name the documentation uses: {@code server.port}, {@code wstunnel.balance}, or the bare route/host key. */
+    public String docName() {
+        return place.prefix + key;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String doc() {
+        return doc;
+    }
+
+    public boolean supported() {
+        return supported;
+    }
+
+    /** Every key valid at a place, in documentation order. */
+    public static List<String> keysAt(Place place) {
+        return Arrays.stream(values()).filter(o -> o.place == place).map(o -> o.key).toList();
+    }
+
+    public static Optional<ConfigOption> find(Place place, String key) {
+        return Arrays.stream(values()).filter(o -> o.place == place && o.key.equals(key)).findFirst();
+    }
+}

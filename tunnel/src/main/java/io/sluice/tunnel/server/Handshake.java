@@ -1,0 +1,114 @@
+package io.sluice.tunnel.server;
+
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.sluice.tunnel.config.FrameType;
+import io.sluice.tunnel.config.RouteSpec;
+import io.sluice.tunnel.session.WireFormat;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * The checks a WebSocket upgrade request passes before any backend is touched, in lighttpd's order: route (404),
+ * origin (400 missing / 403 not allowed), version (426), key (400). Stateless.
+ */
+final class Handshake {
+
+    /** What to do with a request. */
+    sealed interface Verdict permits NotUpgrade, Rejected, Accepted {
+    }
+
+    /** Not a WebSocket upgrade: an ordinary HTTP request. */
+    record NotUpgrade(RequestPath path) implements Verdict {
+    }
+
+    /** Refused with an HTTP status before any backend is touched. */
+    record Rejected(HttpResponseStatus status, String text) implements Verdict {
+    }
+
+    /** Passed: tunnel to {@code route} with {@code format}; {@code subprotocol} is echoed when not null. */
+    record Accepted(RouteSpec route, RequestPath path, WireFormat format, String subprotocol, String key)
+            implements Verdict {
+    }
+
+    private Handshake() {
+    }
+
+    static Verdict check(FullHttpRequest request, RouteTable routes) {
+        HttpHeaders headers = request.headers();
+        RequestPath path = RequestPath.of(request.uri());
+        if (!isUpgrade(request)) {
+            return new NotUpgrade(path);
+        }
+        if (path == null) {
+            return new Rejected(HttpResponseStatus.BAD_REQUEST, "malformed request path");
+        }
+        RouteSpec route = routes.match(path.bytes());
+        if (route == null) {
+            return new Rejected(HttpResponseStatus.NOT_FOUND, "no WebSocket route for this path");
+        }
+        if (route.origins().checks()) {
+            String origin = headers.get(HttpHeaderNames.ORIGIN);
+            if (origin == null || origin.isBlank()) {
+                return new Rejected(HttpResponseStatus.BAD_REQUEST, "missing Origin header");
+            }
+            if (!route.origins().allows(origin.trim())) {
+                return new Rejected(HttpResponseStatus.FORBIDDEN, "origin not allowed");
+            }
+        }
+        String version = headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (version == null || !version.trim().equals("13")) {
+            return new Rejected(HttpResponseStatus.UPGRADE_REQUIRED, "unsupported Sec-WebSocket-Version; use 13");
+        }
+        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || !isValidKey(key.trim())) {
+            return new Rejected(HttpResponseStatus.BAD_REQUEST, "missing or malformed Sec-WebSocket-Key");
+        }
+        String offered = headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        if (hasToken(offered, "binary")) {
+            return new Accepted(route, path, WireFormat.BINARY, "binary", key.trim());
+        }
+        if (hasToken(offered, "base64")) {
+            return new Accepted(route, path, WireFormat.BASE64, "base64", key.trim());
+        }
+        WireFormat format = route.frameType() == FrameType.BINARY ? WireFormat.BINARY : WireFormat.TEXT;
+        return new Accepted(route, path, format, null, key.trim());
+    }
+
+    /** GET, HTTP/1.1, {@code Upgrade} has token websocket and {@code Connection} has token upgrade. */
+    static boolean isUpgrade(FullHttpRequest request) {
+        return request.method().equals(HttpMethod.GET)
+                && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && hasToken(String.join(",", request.headers().getAll(HttpHeaderNames.UPGRADE)), "websocket")
+                && hasToken(String.join(",", request.headers().getAll(HttpHeaderNames.CONNECTION)), "upgrade");
+    }
+
+    /** RFC 6455 4.2.1: the key is base64 of exactly 16 bytes. */
+    static boolean isValidKey(String key) {
+        if (key.length() != 24) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Whether a comma-separated header value has {@code token} (case-insensitive, no quoted strings). */
+    static boolean hasToken(String value, String token) {
+        if (value == null) {
+            return false;
+        }
+        for (String part : value.split(",")) {
+            if (part.trim().toLowerCase(Locale.ROOT).equals(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

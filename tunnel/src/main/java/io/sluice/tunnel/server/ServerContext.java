@@ -1,0 +1,50 @@
+package io.sluice.tunnel.server;
+
+import io.sluice.spawner.registry.Registry;
+import io.sluice.tunnel.config.RouteSpec;
+import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.session.BackendConnector;
+import io.sluice.tunnel.session.Framing;
+import io.sluice.tunnel.session.SessionSettings;
+import io.sluice.tunnel.session.TunnelStats;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every connection of one server shares: config, route table, static files (null when there is no document
+ * root), the registry, the backend connector, framing, counters. Thread-safe: immutable apart from the atomic
+ * connection count and the thread-safe stats.
+ */
+record ServerContext(
+        SluiceConfig config,
+        RouteTable routes,
+        StaticFiles staticFiles,
+        Registry registry,
+        BackendConnector connector,
+        Framing framing,
+        TunnelStats stats,
+        AtomicInteger connections) {
+
+    /** Counts a new client connection; false when {@code server.max-connections} are already open. */
+    boolean tryAcceptConnection() {
+        int max = config.server().maxConnections();
+        while (true) {
+            int now = connections.get();
+            if (max > 0 && now >= max) {
+                return false;
+            }
+            if (connections.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    SessionSettings settingsFor(RouteSpec route) {
+        var server = config.server();
+        return new SessionSettings(route.pingInterval(), route.pongTimeout(), server.maxReadIdle(),
+                server.gracefulShutdownTimeout(), SessionSettings.DEFAULT_LINGER);
+    }
+}

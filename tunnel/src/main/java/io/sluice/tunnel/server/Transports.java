@@ -1,0 +1,76 @@
+package io.sluice.tunnel.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.spawner.spec.BackendAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+
+/**
+ * The one place that decides the transport: native epoll when it loads, NIO otherwise (NIO also speaks unix
+ * sockets since Java 16). Stateless and thread-safe.
+ */
+public final class Transports {
+
+    private static final boolean EPOLL = Epoll.isAvailable();
+
+    private Transports() {
+    }
+
+    /** Whether the native epoll transport is in use. */
+    public static boolean nativeEpoll() {
+        return EPOLL;
+    }
+
+    /** A short name for logs: "epoll" or "nio". */
+    public static String name() {
+        return EPOLL ? "epoll" : "nio";
+    }
+
+    /** A Netty 4.2 event-loop group of the chosen transport; {@code threads} 0 means Netty's default (2 x cores). */
+    public static EventLoopGroup newGroup(int threads, String threadPrefix) {
+        IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), io);
+    }
+
+    /** The listening TCP channel class. */
+    public static Class<? extends ServerChannel> serverChannel() {
+        return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** The client channel class for a backend address: TCP or unix domain socket. */
+    public static Class<? extends Channel> backendChannel(BackendAddress address) {
+        if (address instanceof BackendAddress.UnixPath) {
+            return EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
+        }
+        return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * The socket address to connect to. Epoll wants Netty's {@code DomainSocketAddress}; NIO wants the JDK's
+     * {@code UnixDomainSocketAddress} (the other one fails with UnsupportedAddressTypeException).
+     */
+    public static SocketAddress socketAddress(BackendAddress address) {
+        if (address instanceof BackendAddress.UnixPath unix) {
+            return EPOLL ? new DomainSocketAddress(unix.path().toString()) : UnixDomainSocketAddress.of(unix.path());
+        }
+        BackendAddress.Tcp tcp = (BackendAddress.Tcp) address;
+        // Unresolved: the Bootstrap's resolver does the lookup, not the caller's thread up front.
+        return InetSocketAddress.createUnresolved(tcp.host(), tcp.port());
+    }
+}

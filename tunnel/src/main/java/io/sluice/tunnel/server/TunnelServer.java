@@ -1,0 +1,161 @@
+package io.sluice.tunnel.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.spawner.registry.Registry;
+import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.session.ClientFrameHandler;
+import io.sluice.tunnel.session.Framing;
+import io.sluice.tunnel.session.TunnelStats;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the WebSocket endpoint, owns its event loops, and stops gracefully: CLOSE 1001 to every client, drain,
+ * then force. {@link #start()} and {@link #stop()} are called from one control thread (never an event loop);
+ * {@link #stats()} is safe from any thread.
+ */
+public final class TunnelServer implements AutoCloseable {
+    /** Per-channel outbound bounds, both directions: reads stop above high and resume below low. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelServer.class);
+
+    private enum State { NEW, RUNNING, STOPPED }
+
+    private final SluiceConfig config;
+    private final Registry registry;
+    private final Framing framing;
+    private final TunnelStats stats = new TunnelStats();
+    private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup backends = new DefaultChannelGroup("sluice-backends", GlobalEventExecutor.INSTANCE);
+    private State state = State.NEW;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public TunnelServer(SluiceConfig config, Registry registry) {
+        this(config, registry, FrameFraming.INSTANCE);
+    }
+
+    TunnelServer(SluiceConfig config, Registry registry, Framing framing) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.framing = Objects.requireNonNull(framing, "framing");
+    }
+
+    /**
+     * Binds {@code server.bind:server.port} (0 = any free port), logs "listening on ws://HOST:PORT" and returns the
+     * bound address.
+     *
+     * @throws IOException when the address cannot be bound (port in use, no such address) or the document root
+     *                     cannot be read; the message names the address or path
+     */
+    public synchronized InetSocketAddress start() throws IOException, InterruptedException {
+        if (state != State.NEW) {
+            throw new IllegalStateException("tunnel server must be new to start; currently " + state);
+        }
+        StaticFiles staticFiles = staticFiles(config.server().documentRoot());
+        ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
+                new SocketBackendConnector(backends), framing, stats, new AtomicInteger());
+        bossGroup = Transports.newGroup(1, "sluice-accept");
+        workerGroup = Transports.newGroup(0, "sluice-io");
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new TunnelInitializer(context, clients));
+        String host = config.server().bind();
+        int port = config.server().port();
+        try {
+            serverChannel = bootstrap.bind(host, port).sync().channel();
+        } catch (Exception e) {
+            shutDownLoops();
+            state = State.STOPPED;
+            throw new IOException("cannot listen on %s:%d: %s".formatted(host, port, e.getMessage()), e);
+        }
+        state = State.RUNNING;
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("listening on ws://{}:{} ({} transport)", bound.getHostString(), bound.getPort(), Transports.name());
+        return bound;
+    }
+
+    private static StaticFiles staticFiles(Path documentRoot) throws IOException {
+        if (documentRoot == null) {
+            return null;
+        }
+        try {
+            return new StaticFiles(documentRoot.toRealPath());
+        } catch (IOException e) {
+            throw new IOException("server.document-root %s cannot be used: %s".formatted(documentRoot, e), e);
+        }
+    }
+
+    /**
+     * Graceful and idempotent: stops accepting, sends CLOSE 1001 to every client, flushes pending bytes both ways,
+     * gives backends EOF, waits up to {@code server.graceful-shutdown-timeout}, then forces; shuts the loops down.
+     */
+    public synchronized void stop() {
+        if (state != State.RUNNING) {
+            state = State.STOPPED;
+            return;
+        }
+        state = State.STOPPED;
+        serverChannel.close().awaitUninterruptibly();
+        for (Channel client : clients) {
+            client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(ClientFrameHandler.SHUTDOWN));
+        }
+        Duration grace = config.server().gracefulShutdownTimeout();
+        long deadline = System.nanoTime() + grace.toNanos();
+        clients.newCloseFuture().awaitUninterruptibly(Math.max(1, remainingMs(deadline)));
+        backends.newCloseFuture().awaitUninterruptibly(Math.max(1, remainingMs(deadline)));
+        if (!clients.isEmpty() || !backends.isEmpty()) {
+            LOG.info("graceful stop took longer than {}; closing {} client and {} backend connections", grace,
+                    clients.size(), backends.size());
+            clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            backends.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        shutDownLoops();
+        LOG.info("stopped");
+    }
+
+    private static long remainingMs(long deadlineNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    }
+
+    private void shutDownLoops() {
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Live counters; safe from any thread. */
+    public TunnelStats stats() {
+        return stats;
+    }
+}

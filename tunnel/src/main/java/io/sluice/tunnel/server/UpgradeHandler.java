@@ -1,0 +1,274 @@
+package io.sluice.tunnel.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.tunnel.frame.ClientFrameDecoder;
+import io.sluice.tunnel.session.ClientFrameHandler;
+import io.sluice.tunnel.session.CloseReason;
+import io.sluice.tunnel.session.TunnelSession;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP phase of one client connection: static files or 404 for plain requests; for an upgrade, the checks
+ * (route, origin, version, key), then acquire and connect, and only then the 101 and the switch to WebSocket
+ * framing. Enforces {@code max-connections} (503) and {@code handshake-timeout} (a request that does not complete,
+ * or an upgrade that does not finish, in time closes the connection). Confined to the client channel's loop.
+ */
+final class UpgradeHandler extends ChannelInboundHandlerAdapter implements TunnelSession.ConnectListener {
+    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    private final ServerContext server;
+    private ChannelHandlerContext ctx;
+    private boolean admitted;
+    private ScheduledFuture<?> handshakeTimer;
+    private int responsesInFlight;
+    private TunnelSession session;
+    private Handshake.Accepted accepted;
+    /** Client bytes that arrived after the upgrade request (pipelined frames), replayed into the frame decoder. */
+    private CompositeByteBuf early;
+
+    UpgradeHandler(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        admitted = server.tryAcceptConnection();
+        if (admitted) {
+            ctx.channel().closeFuture().addListener(f -> server.connectionClosed());
+        }
+        armHandshakeTimer();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpRequest request) {
+            try {
+                onRequest(request);
+            } finally {
+                request.release();
+            }
+        } else if (msg instanceof ByteBuf bytes && session != null) {
+            if (early == null) {
+                early = ctx.alloc().compositeBuffer();
+            }
+            early.addComponent(true, bytes);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(FullHttpRequest request) {
+        if (session != null) {
+            return; // an upgrade is in progress; nothing else is read until it ends
+        }
+        if (!request.decoderResult().isSuccess()) {
+            reject(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+            return;
+        }
+        if (!admitted) {
+            reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
+            return;
+        }
+        Handshake.Verdict verdict = Handshake.check(request, server.routes());
+        if (verdict instanceof Handshake.NotUpgrade plain) {
+            serveStatic(request, plain.path());
+        } else if (verdict instanceof Handshake.Rejected rejected) {
+            reject(rejected.status(), rejected.text());
+        } else {
+            beginUpgrade(request, (Handshake.Accepted) verdict);
+        }
+    }
+
+    private void serveStatic(FullHttpRequest request, RequestPath path) {
+        if (server.staticFiles() == null) {
+            reject(HttpResponseStatus.NOT_FOUND, "not found");
+            return;
+        }
+        cancelHandshakeTimer(); // a large download may outlast the handshake timeout
+        responsesInFlight++;
+        ChannelFuture done = server.staticFiles().serve(ctx, request, path);
+        done.addListener(f -> {
+            if (--responsesInFlight == 0 && ctx.channel().isActive()) {
+                armHandshakeTimer(); // keep-alive: the next request must come in time
+            }
+        });
+    }
+
+    private void beginUpgrade(FullHttpRequest request, Handshake.Accepted verdict) {
+        accepted = verdict;
+        ChannelPipeline pipeline = ctx.pipeline();
+        ctx.channel().config().setAutoRead(false);
+        // Stop HTTP parsing now: anything after the request is WebSocket frames, handed here as raw bytes.
+        pipeline.remove(HttpObjectAggregator.class);
+        pipeline.get(HttpServerCodec.class).removeInboundHandler();
+        session = new TunnelSession(ctx.channel(), verdict.route().key(), verdict.format(),
+                server.settingsFor(verdict.route()), server.connector(), server.framing(), server.stats());
+        session.connect(server.registry(), selectionKey(request, verdict), this);
+    }
+
+    private SelectionKey selectionKey(FullHttpRequest request, Handshake.Accepted verdict) {
+        String host = request.headers().get(HttpHeaderNames.HOST, "");
+        SocketAddress remote = ctx.channel().remoteAddress();
+        String client = remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+        return new SelectionKey(verdict.path().text(), host.toLowerCase(Locale.ROOT), client);
+    }
+
+    @Override
+    public void connected(TunnelSession connected) {
+        cancelHandshakeTimer();
+        ChannelPipeline pipeline = ctx.pipeline();
+        // The response is encoded synchronously by the codec's encoder half, so the codec can go right after.
+        ctx.writeAndFlush(switchingProtocols(accepted));
+        pipeline.remove(HttpServerCodec.class);
+        long maxMessageSize = server.config().server().maxMessageSize();
+        pipeline.addBefore(ctx.name(), "ws-encoder", new WebSocket08FrameEncoder(false));
+        pipeline.addBefore(ctx.name(), "ws-decoder", new ClientFrameDecoder(maxMessageSize, true));
+        pipeline.addBefore(ctx.name(), "ws-session", connected.clientHandler());
+        pipeline.remove(this);
+        connected.open();
+        if (early != null) {
+            CompositeByteBuf replay = early;
+            early = null;
+            pipeline.fireChannelRead(replay);
+            pipeline.fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    public void unavailable(TunnelSession failed, String reason) {
+        reject(HttpResponseStatus.SERVICE_UNAVAILABLE, reason);
+    }
+
+    static FullHttpResponse switchingProtocols(Handshake.Accepted verdict) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SWITCHING_PROTOCOLS);
+        response.headers()
+                .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
+                .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, acceptFor(verdict.key()));
+        if (verdict.subprotocol() != null) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, verdict.subprotocol());
+        }
+        return response;
+    }
+
+    static String acceptFor(String key) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            byte[] digest = sha1.digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every JDK", e);
+        }
+    }
+
+    private void reject(HttpResponseStatus status, String text) {
+        FullHttpResponse response = HttpResponses.error(status, text);
+        if (status.equals(HttpResponseStatus.UPGRADE_REQUIRED)) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+        }
+        cancelHandshakeTimer();
+        HttpResponses.sendAndClose(ctx, response);
+    }
+
+    private void armHandshakeTimer() {
+        long ms = server.config().server().handshakeTimeout().toMillis();
+        if (ms > 0) {
+            handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+    }
+
+    private void handshakeTimedOut() {
+        handshakeTimer = null;
+        if (session != null) {
+            session.close(CloseReason.CLIENT_GONE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ClientFrameHandler.SHUTDOWN) {
+            if (session != null) {
+                session.close(CloseReason.SHUTDOWN);
+            } else {
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHandshakeTimer();
+        if (session != null) {
+            session.close(CloseReason.CLIENT_GONE);
+        }
+        releaseEarly();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelHandshakeTimer();
+    }
+
+    private void releaseEarly() {
+        if (early != null) {
+            early.release();
+            early = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Before the upgrade nothing is owed to anyone: a broken HTTP connection just closes.
+        if (session != null) {
+            session.close(CloseReason.CLIENT_GONE);
+        } else {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.sluice.tunnel.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.sluice.tunnel.frame.BackendFramer;
+import io.sluice.tunnel.frame.InvalidBackendTextException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves bytes between the two channels of one session with demand-driven reads: each side reads again only when
+ * the other side is writable, flushes once per read batch, and drains (then says goodbye) when the session closes.
+ *
+ * <p>Threading: confined to the session's event loop (both channels share it), so no locks and no volatile.
+ */
+final class SessionRelay {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRelay.class);
+
+    private final TunnelSession session;
+    private final Channel client;
+    private final TunnelStats stats;
+    private Channel backend;
+    private BackendFramer framer;
+    private ClientPayloadDecoder decoder = ClientPayloadDecoder.IDENTITY;
+    private boolean backendDirty;
+    private boolean clientDirty;
+    private long peakClientPending;
+    private long peakBackendPending;
+    private boolean released;
+
+    SessionRelay(TunnelSession session, Channel client, TunnelStats stats) {
+        this.session = session;
+        this.client = client;
+        this.stats = stats;
+    }
+
+    void backend(Channel backend) {
+        this.backend = backend;
+    }
+
+    void start(BackendFramer framer, ClientPayloadDecoder decoder) {
+        this.framer = framer;
+        this.decoder = decoder;
+    }
+
+    private boolean open() {
+        return session.state() == SessionState.OPEN;
+    }
+
+    /** Client payload (owned): to the backend as it is, or decoded (base64). */
+    void fromClient(ByteBuf payload, boolean endOfMessage) {
+        if (!open()) {
+            payload.release();
+            return;
+        }
+        ByteBuf bytes = decoder.decode(payload, endOfMessage);
+        if (bytes == null) {
+            return;
+        }
+        if (!bytes.isReadable()) {
+            bytes.release();
+            return;
+        }
+        backend.write(bytes, backend.voidPromise());
+        backendDirty = true;
+    }
+
+    /** A control frame for the client (PONG), flushed with the batch. */
+    void toClient(WebSocketFrame frame) {
+        if (!open()) {
+            frame.release();
+            return;
+        }
+        client.write(frame, client.voidPromise());
+        clientDirty = true;
+    }
+
+    void clientReadComplete() {
+        flushBackend();
+        flushClient();
+        if (open()) {
+            if (backend.isWritable()) {
+                client.read();
+            }
+        } else if (session.state() == SessionState.CLOSING && client.isActive()) {
+            client.read(); // keep reading for the client's CLOSE reply or EOF; data is discarded
+        }
+    }
+
+    void backendWritabilityChanged() {
+        if (open() && backend.isWritable()) {
+            client.read();
+        }
+    }
+
+    /** Backend bytes (owned): framed for the client. */
+    void fromBackend(ByteBuf bytes) {
+        if (!open()) {
+            bytes.release(); // closing: the client already has (or is getting) its CLOSE
+            return;
+        }
+        WebSocketFrame frame;
+        try {
+            frame = framer.frame(bytes);
+        } catch (InvalidBackendTextException e) {
+            warnNotUtf8(e);
+            session.close(CloseReason.BACKEND_NOT_UTF8);
+            return;
+        }
+        if (frame != null) {
+            client.write(frame, client.voidPromise());
+            clientDirty = true;
+        }
+    }
+
+    void backendReadComplete() {
+        flushClient();
+        if (open()) {
+            if (client.isWritable()) {
+                backend.read();
+            }
+        } else if (session.state() == SessionState.CLOSING && backend.isActive()) {
+            backend.read(); // drain until the backend's EOF so it never blocks writing to us
+        }
+    }
+
+    void clientWritabilityChanged() {
+        if (open() && client.isWritable()) {
+            backend.read();
+        }
+    }
+
+    /**
+     * Sends the client its CLOSE after everything already queued for it; returns the code really sent (a text
+     * route whose backend ended inside a UTF-8 sequence gets 1011 instead of 1000).
+     */
+    int sayGoodbyeToClient(CloseReason reason, int code, Duration linger) {
+        flushBackend();
+        if (code < 0 || !client.isActive()) {
+            return code;
+        }
+        String text = reason.text();
+        if (reason == CloseReason.BACKEND_EOF) {
+            try {
+                WebSocketFrame tail = framer.finish();
+                if (tail != null) {
+                    client.write(tail, client.voidPromise());
+                }
+            } catch (InvalidBackendTextException e) {
+                warnNotUtf8(e);
+                code = CloseReason.BACKEND_NOT_UTF8.code();
+                text = CloseReason.BACKEND_NOT_UTF8.text();
+            }
+        }
+        recordClientPending();
+        boolean clientInitiated = reason == CloseReason.CLIENT_CLOSE;
+        client.writeAndFlush(new CloseWebSocketFrame(code, text)).addListener((ChannelFutureListener) f -> {
+            if (clientInitiated || !f.isSuccess()) {
+                client.close(); // the close handshake is complete: the server closes TCP first (RFC 6455 7.1.1)
+            } else {
+                client.eventLoop().schedule(() -> client.close(), linger.toMillis(), TimeUnit.MILLISECONDS);
+                client.read();
+            }
+        });
+        clientDirty = false;
+        return code;
+    }
+
+    /** The client's CLOSE reply to ours arrived: the handshake is complete. */
+    void closeReplyReceived() {
+        client.close();
+    }
+
+    /** Closes the backend, or shuts its output after every pending byte and waits (bounded) for its EOF. */
+    void releaseBackend(CloseReason.Backend mode, Duration linger) {
+        if (!backend.isActive()) {
+            return;
+        }
+        if (mode == CloseReason.Backend.CLOSE || !(backend instanceof DuplexChannel duplex)) {
+            backend.close();
+            return;
+        }
+        // The empty write completes only after every earlier write did: EOF comes after all client bytes.
+        backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                backend.close();
+                return;
+            }
+            duplex.shutdownOutput();
+            backend.eventLoop().schedule(() -> backend.close(), linger.toMillis(), TimeUnit.MILLISECONDS);
+            backend.read();
+        });
+    }
+
+    /** Releases carried bytes once, when the session is CLOSED. */
+    void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (framer != null) {
+            framer.release();
+        }
+        decoder.release();
+    }
+
+    private void flushBackend() {
+        if (backendDirty) {
+            backendDirty = false;
+            long pending = pendingBytes(backend);
+            if (pending > peakBackendPending) {
+                peakBackendPending = pending;
+                stats.backendPending(pending);
+            }
+            backend.flush();
+        }
+    }
+
+    private void flushClient() {
+        if (clientDirty) {
+            clientDirty = false;
+            recordClientPending();
+            client.flush();
+        }
+    }
+
+    private void recordClientPending() {
+        long pending = pendingBytes(client);
+        if (pending > peakClientPending) {
+            peakClientPending = pending;
+            stats.clientPending(pending);
+        }
+    }
+
+    private static long pendingBytes(Channel channel) {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    private void warnNotUtf8(InvalidBackendTextException e) {
+        LOG.warn("route={} backend={} sent bytes that are not UTF-8 on a text route ({}); closing with 1011. "
+                + "If this backend sends binary data, set 'frame-type: binary' for route {}",
+                session.route(), backend.remoteAddress(), e.getMessage(), session.route());
+    }
+
+    static void release(Object msg) {
+        ReferenceCountUtil.release(msg);
+    }
+}

@@ -1,0 +1,246 @@
+package io.sluice.tunnel.session;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.spawner.registry.Acquisition;
+import io.sluice.spawner.registry.Lease;
+import io.sluice.spawner.registry.Registry;
+import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.Unavailable;
+import io.sluice.tunnel.frame.BackendFramer;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client↔backend pair: acquires a lease, connects (bounded retries), relays with backpressure once open, and
+ * ends through the single idempotent {@link #close(CloseReason)} that closes both channels and the lease once.
+ *
+ * <p>Threading: confined to the client channel's event loop. The backend channel is bootstrapped on that same
+ * loop, so no field here needs a lock or {@code volatile}; every callback below runs on that one thread.
+ */
+public final class TunnelSession {
+
+    /** lighttpd re-dispatches a failed connect up to 5 times; we make at most 5 attempts in all, then 503. */
+    public static final int MAX_CONNECT_ATTEMPTS = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelSession.class);
+
+    /** Told how the connect phase ended; called on the session's loop. */
+    public interface ConnectListener {
+        /** The backend accepted; write the 101 and then call {@link #open}. */
+        void connected(TunnelSession session);
+
+        /** No backend could be had; answer 503 with this one-line reason. */
+        void unavailable(TunnelSession session, String reason);
+    }
+
+    private final Channel client;
+    private final String route;
+    private final WireFormat format;
+    private final SessionSettings settings;
+    private final BackendConnector connector;
+    private final Framing framing;
+    private final TunnelStats stats;
+    private final SessionRelay relay;
+    private final SessionTimers timers;
+
+    private SessionState state = SessionState.ACQUIRING;
+    private Lease lease;
+    private ChannelFuture connecting;
+    private Channel backend;
+    private int attempts;
+    private String lastFailure = "";
+    private CloseReason closeReason;
+    private int closeCode;
+    private int openChannels;
+    private ScheduledFuture<?> forceClose;
+
+    public TunnelSession(Channel client, String route, WireFormat format, SessionSettings settings,
+            BackendConnector connector, Framing framing, TunnelStats stats) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.route = Objects.requireNonNull(route, "route");
+        this.format = Objects.requireNonNull(format, "format");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.connector = Objects.requireNonNull(connector, "connector");
+        this.framing = Objects.requireNonNull(framing, "framing");
+        this.stats = Objects.requireNonNull(stats, "stats");
+        this.relay = new SessionRelay(this, client, stats);
+        this.timers = new SessionTimers(this, client, settings);
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    public WireFormat format() {
+        return format;
+    }
+
+    /** The handler to install on the client channel after the 101. */
+    public ClientFrameHandler clientHandler() {
+        return new ClientFrameHandler(this, relay, timers);
+    }
+
+    /** Acquires a lease and connects, retrying on a fresh lease; ends in one call to {@code listener}. */
+    public void connect(Registry registry, SelectionKey key, ConnectListener listener) {
+        if (state != SessionState.ACQUIRING) {
+            return;
+        }
+        Acquisition acquisition;
+        try {
+            acquisition = registry.acquire(route, key);
+        } catch (RuntimeException e) {
+            LOG.warn("route={} registry failed: {}", route, e.toString());
+            acquisition = new Unavailable(route, "backend registry failed");
+        }
+        if (acquisition instanceof Unavailable unavailable) {
+            failConnect(listener, unavailable.reason());
+            return;
+        }
+        lease = (Lease) acquisition;
+        attempts++;
+        moveTo(SessionState.CONNECTING, "lease " + lease.address().describe());
+        connecting = connector.connect(client, lease, new BackendStreamHandler(this, relay));
+        connecting.addListener((ChannelFutureListener) f -> connectDone(f, registry, key, listener));
+    }
+
+    private void connectDone(ChannelFuture f, Registry registry, SelectionKey key, ConnectListener listener) {
+        connecting = null;
+        if (state != SessionState.CONNECTING) {
+            // Closed while connecting (client gone, handshake timeout, shutdown): nothing to hand over.
+            f.channel().close();
+            return;
+        }
+        if (f.isSuccess()) {
+            backend = f.channel();
+            relay.backend(backend);
+            lease.connected();
+            listener.connected(this);
+            return;
+        }
+        lastFailure = describe(f.cause());
+        LOG.debug("route={} backend={} connect attempt {} failed: {}", route, lease.address().describe(), attempts,
+                lastFailure);
+        lease.connectFailed(f.cause());
+        lease = null;
+        if (attempts >= MAX_CONNECT_ATTEMPTS) {
+            failConnect(listener, "route %s: no backend accepted a connection after %d attempts (last: %s)"
+                    .formatted(route, attempts, lastFailure));
+            return;
+        }
+        moveTo(SessionState.ACQUIRING, "retry after connect failure");
+        connect(registry, key, listener);
+    }
+
+    private void failConnect(ConnectListener listener, String reason) {
+        moveTo(SessionState.CLOSED, reason);
+        listener.unavailable(this, reason);
+    }
+
+    /** The 101 is written and the pipeline switched: start relaying. */
+    public void open() {
+        moveTo(SessionState.OPEN, "101 sent");
+        stats.opened();
+        relay.start(framing.backendFramer(format), framing.clientDecoder(format));
+        timers.start();
+        LOG.debug("session open route={} backend={} client={} format={}", route, lease.address().describe(),
+                client.remoteAddress(), format);
+        client.read();
+        backend.read();
+    }
+
+    /**
+     * The one way a session ends; idempotent. Before OPEN it abandons the connect and closes the client channel;
+     * once open it sends the mapped CLOSE, drains what is owed and closes both channels and the lease.
+     */
+    public void close(CloseReason reason) {
+        switch (state) {
+            case ACQUIRING, CONNECTING -> abandonConnect(reason);
+            case OPEN -> beginClosing(reason, reason.code());
+            case CLOSING, CLOSED -> {
+            }
+        }
+    }
+
+    /** The client sent CLOSE with {@code code} (-1 when it carried none): echo it, then close. */
+    void clientClosed(int code) {
+        if (state == SessionState.OPEN) {
+            beginClosing(CloseReason.CLIENT_CLOSE, code > 0 ? code : 1000);
+        }
+    }
+
+    private void abandonConnect(CloseReason reason) {
+        if (connecting != null) {
+            connecting.cancel(false);
+            connecting.channel().close();
+        }
+        if (lease != null) {
+            lease.close();
+        }
+        moveTo(SessionState.CLOSED, reason.name());
+        client.close();
+    }
+
+    private void beginClosing(CloseReason reason, int code) {
+        closeReason = reason;
+        closeCode = code;
+        moveTo(SessionState.CLOSING, reason.name());
+        timers.cancel();
+        long timeoutMs = Math.max(settings.closeTimeout().toMillis(), 1);
+        forceClose = client.eventLoop().schedule(this::forceClose, timeoutMs, TimeUnit.MILLISECONDS);
+        closeCode = relay.sayGoodbyeToClient(reason, code, settings.linger());
+        relay.releaseBackend(reason.backend(), settings.linger());
+        // Last: a channel that is already closed runs its listener at once.
+        openChannels = 2;
+        client.closeFuture().addListener(f -> channelGone());
+        backend.closeFuture().addListener(f -> channelGone());
+    }
+
+    private void forceClose() {
+        LOG.debug("route={} session still closing after {}; closing both channels", route, settings.closeTimeout());
+        client.close();
+        backend.close();
+    }
+
+    private void channelGone() {
+        if (--openChannels > 0) {
+            return;
+        }
+        forceClose.cancel(false);
+        relay.release();
+        lease.close();
+        moveTo(SessionState.CLOSED, closeReason.name());
+        stats.closed();
+        LOG.debug("session closed route={} backend={} client={} reason={} code={}", route,
+                lease.address().describe(), client.remoteAddress(), closeReason, closeCode);
+    }
+
+    private void moveTo(SessionState next, String why) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("session %s %s: cannot move %s -> %s (%s)"
+                    .formatted(route, client.remoteAddress(), state, next, why));
+        }
+        LOG.trace("session route={} client={} {} -> {} ({})", route, client.remoteAddress(), state, next, why);
+        state = next;
+    }
+
+    String route() {
+        return route;
+    }
+
+    Channel backend() {
+        return backend;
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,47 @@
+package io.sluice.tunnel.server;
+
+import io.sluice.spawner.balance.BalanceKind;
+import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.spawner.spec.BackendGroup;
+import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.tunnel.config.ExtensionMapping;
+import io.sluice.tunnel.config.FrameType;
+import io.sluice.tunnel.config.OriginPolicy;
+import io.sluice.tunnel.config.RouteSpec;
+import io.sluice.tunnel.config.ServerOptions;
+import io.sluice.tunnel.config.SluiceConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Builds configurations in code for tunnel tests. */
+public final class TestConfigs {
+    private TestConfigs() {
+    }
+
+    public static RouteSpec route(String key, FrameType type, List<String> origins, Duration ping, Duration pong) {
+        BackendAddress address = new BackendAddress.Tcp("127.0.0.1", 9);
+        BackendGroup group = new BackendGroup(key, BalanceKind.values()[0],
+                List.of(BackendSpec.existing("test", address, Duration.ofSeconds(1), Duration.ofSeconds(2))));
+        OriginPolicy policy = origins.isEmpty() ? OriginPolicy.any() : OriginPolicy.of(origins);
+        return new RouteSpec(key, type, policy, ping, pong, group);
+    }
+
+    public static RouteSpec route(String key) {
+        return route(key, FrameType.BINARY, List.of(), Duration.ZERO, Duration.ZERO);
+    }
+
+    public static ServerOptions server(Path documentRoot, int maxConnections, Duration maxReadIdle,
+            long maxMessageSize) {
+        return new ServerOptions("127.0.0.1", 0, documentRoot, Path.of("/tmp"), maxConnections,
+                Duration.ofSeconds(10), maxReadIdle, maxMessageSize, Duration.ofSeconds(3));
+    }
+
+    public static SluiceConfig config(ServerOptions server, List<ExtensionMapping> mappings, RouteSpec... routes) {
+        return new SluiceConfig(null, server, 0, mappings, List.of(routes));
+    }
+
+    public static SluiceConfig config(RouteSpec... routes) {
+        return config(server(null, 100, Duration.ZERO, 0), List.of(), routes);
+    }
+}

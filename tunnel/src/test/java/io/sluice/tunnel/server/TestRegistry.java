@@ -1,0 +1,63 @@
+package io.sluice.tunnel.server;
+
+import io.sluice.spawner.registry.Acquisition;
+import io.sluice.spawner.registry.Lease;
+import io.sluice.spawner.registry.Registry;
+import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.Unavailable;
+import io.sluice.spawner.spec.BackendAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A registry for tests: hands out leases on one address (or Unavailable) and records every fact it is told. */
+public final class TestRegistry implements Registry, Lease.Owner {
+    private final BackendAddress address;
+    private final String unavailableReason;
+    private final Duration connectTimeout;
+    public final List<String> events = new CopyOnWriteArrayList<>();
+    public final List<SelectionKey> keys = new CopyOnWriteArrayList<>();
+
+    private TestRegistry(BackendAddress address, String unavailableReason, Duration connectTimeout) {
+        this.address = address;
+        this.unavailableReason = unavailableReason;
+        this.connectTimeout = connectTimeout;
+    }
+
+    public static TestRegistry leasing(BackendAddress address) {
+        return new TestRegistry(address, null, Duration.ofSeconds(2));
+    }
+
+    public static TestRegistry unavailable(String reason) {
+        return new TestRegistry(null, reason, Duration.ZERO);
+    }
+
+    @Override
+    public Acquisition acquire(String route, SelectionKey key) {
+        events.add("acquire " + route);
+        keys.add(key);
+        if (address == null) {
+            return new Unavailable(route, unavailableReason);
+        }
+        return new Lease(route, "test", address, connectTimeout, this);
+    }
+
+    @Override
+    public void connected(Lease lease) {
+        events.add("connected");
+    }
+
+    @Override
+    public void connectFailed(Lease lease, Throwable cause) {
+        events.add("connectFailed");
+    }
+
+    @Override
+    public void released(Lease lease) {
+        events.add("released");
+    }
+
+    public long count(String event) {
+        return events.stream().filter(event::equals).count();
+    }
+}

@@ -1,0 +1,254 @@
+package io.sluice.tunnel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.tunnel.config.ExtensionMapping;
+import io.sluice.tunnel.config.FrameType;
+import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.session.BackendConnector;
+import io.sluice.tunnel.session.TunnelStats;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class UpgradeHandlerTest {
+    private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    private static final BackendAddress ADDRESS = new BackendAddress.Tcp("127.0.0.1", 9);
+
+    private final List<EmbeddedChannel> backends = new ArrayList<>();
+    private final AtomicInteger connects = new AtomicInteger();
+
+    @AfterEach
+    void closeBackends() {
+        backends.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    private final BackendConnector acceptingConnector = (client, lease, handler) -> {
+        connects.incrementAndGet();
+        EmbeddedChannel backend = new EmbeddedChannel(handler);
+        backend.config().setAutoRead(false);
+        backends.add(backend);
+        return backend.newSucceededFuture();
+    };
+
+    private final BackendConnector refusingConnector = (client, lease, handler) -> {
+        connects.incrementAndGet();
+        return client.newFailedFuture(new ConnectException("Connection refused"));
+    };
+
+    private static ServerContext context(SluiceConfig config, TestRegistry registry, BackendConnector connector) {
+        return new ServerContext(config, new RouteTable(config), null, registry, connector, FrameFraming.INSTANCE,
+                new TunnelStats(), new AtomicInteger());
+    }
+
+    private static EmbeddedChannel client(ServerContext context) {
+        return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(8192), new UpgradeHandler(context));
+    }
+
+    static String upgrade(String path, String... extraHeaders) {
+        StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: Example.COM:8080\r\n"
+                + "Upgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n");
+        boolean version = false;
+        boolean key = false;
+        for (String header : extraHeaders) {
+            version |= header.startsWith("Sec-WebSocket-Version");
+            key |= header.startsWith("Sec-WebSocket-Key");
+            request.append(header).append("\r\n");
+        }
+        if (!version) {
+            request.append("Sec-WebSocket-Version: 13\r\n");
+        }
+        if (!key) {
+            request.append("Sec-WebSocket-Key: ").append(KEY).append("\r\n");
+        }
+        return request.append("\r\n").toString();
+    }
+
+    static String exchange(EmbeddedChannel ch, String request) {
+        ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        ch.runPendingTasks();
+        StringBuilder out = new StringBuilder();
+        for (Object msg; (msg = ch.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) msg;
+            out.append(buf.toString(StandardCharsets.ISO_8859_1));
+            buf.release();
+        }
+        return out.toString();
+    }
+
+    @Test
+    void answers404WhenNoRouteMatchesBeforeTouchingTheRegistry() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        String response = exchange(ch, upgrade("/other"));
+        assertThat(response).startsWith("HTTP/1.1 404 Not Found\r\n")
+                .contains("content-type: text/plain; charset=utf-8").contains("connection: close")
+                .endsWith("no WebSocket route for this path\n");
+        assertThat(registry.events).isEmpty();
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void answers400WhenOriginIsMissingAnd403WhenNotAllowed() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        var route = TestConfigs.route("/echo/", FrameType.TEXT, List.of("https://app.example.com"), Duration.ZERO,
+                Duration.ZERO);
+        SluiceConfig config = TestConfigs.config(route);
+        EmbeddedChannel missing = client(context(config, registry, acceptingConnector));
+        assertThat(exchange(missing, upgrade("/echo/"))).startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .endsWith("missing Origin header\n");
+        EmbeddedChannel wrong = client(context(config, registry, acceptingConnector));
+        assertThat(exchange(wrong, upgrade("/echo/", "Origin: https://evil.example.net")))
+                .startsWith("HTTP/1.1 403 Forbidden\r\n").contains("connection: close");
+        assertThat(registry.events).isEmpty();
+        assertThat(missing.finish()).isFalse();
+        assertThat(wrong.finish()).isFalse();
+    }
+
+    @Test
+    void answers426WithVersionHeaderWhenVersionIsNot13() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        String response = exchange(ch, upgrade("/echo/", "Sec-WebSocket-Version: 13, 8"));
+        assertThat(response).startsWith("HTTP/1.1 426 Upgrade Required\r\n")
+                .contains("sec-websocket-version: 13\r\n").contains("connection: close");
+        assertThat(registry.events).isEmpty();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void answers400WhenKeyIsNotBase64OfSixteenBytes() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        String response = exchange(ch, upgrade("/echo/", "Sec-WebSocket-Key: c2hvcnQ="));
+        assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .endsWith("missing or malformed Sec-WebSocket-Key\n");
+        assertThat(registry.events).isEmpty();
+        assertThat(connects).hasValue(0);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void answers503WithTheRegistrysReasonWhenNoBackendIsAvailable() {
+        TestRegistry registry = TestRegistry.unavailable("all 2 backends of /echo/ are disabled");
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        String response = exchange(ch, upgrade("/echo/"));
+        assertThat(response).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .contains("connection: close").endsWith("all 2 backends of /echo/ are disabled\n");
+        assertThat(connects).hasValue(0);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void answers503AfterFiveFailedConnectsReportingEachFailureAndReleasingEachLease() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                refusingConnector));
+        String response = exchange(ch, upgrade("/echo/"));
+        assertThat(response).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .contains("after 5 attempts").contains("Connection refused");
+        assertThat(connects).hasValue(5);
+        assertThat(registry.count("acquire /echo/")).isEqualTo(5);
+        assertThat(registry.count("connectFailed")).isEqualTo(5);
+        assertThat(registry.count("released")).isEqualTo(5);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void answers503WhenMaxConnectionsAreOpen() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        SluiceConfig config = TestConfigs.config(TestConfigs.server(null, 1, Duration.ZERO, 0), List.of(),
+                TestConfigs.route("/echo/"));
+        ServerContext context = context(config, registry, acceptingConnector);
+        EmbeddedChannel first = client(context);
+        EmbeddedChannel second = client(context);
+        assertThat(exchange(second, upgrade("/echo/"))).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                .endsWith("too many connections\n");
+        assertThat(registry.events).isEmpty();
+        first.close();
+        EmbeddedChannel third = client(context);
+        assertThat(exchange(third, upgrade("/echo/"))).startsWith("HTTP/1.1 101 Switching Protocols\r\n");
+        third.finishAndReleaseAll();
+        assertThat(second.finish()).isFalse();
+    }
+
+    @Test
+    void sends101WithAcceptAndBinarySubprotocolOnlyAfterTheBackendConnected() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        String response = exchange(ch, upgrade("/echo/x?q=1", "Sec-WebSocket-Protocol: chat, Binary"));
+        assertThat(response).startsWith("HTTP/1.1 101 Switching Protocols\r\n")
+                .contains("upgrade: websocket").contains("connection: upgrade")
+                .contains("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+                .contains("sec-websocket-protocol: binary");
+        assertThat(registry.events).containsExactly("acquire /echo/", "connected");
+        assertThat(registry.keys.get(0).path()).isEqualTo("/echo/x");
+        assertThat(registry.keys.get(0).authority()).isEqualTo("example.com:8080");
+        assertThat(ch.pipeline().get(HttpServerCodec.class)).isNull();
+        ch.finishAndReleaseAll();
+        assertThat(registry.events).containsExactly("acquire /echo/", "connected", "released");
+    }
+
+    @Test
+    void routesByExtensionMappingFirstThenFirstMatchingKeyInOrder() {
+        SluiceConfig config = TestConfigs.config(TestConfigs.server(null, 10, Duration.ZERO, 0),
+                List.of(new ExtensionMapping(".sh", ".cgi")),
+                TestConfigs.route("/a"), TestConfigs.route("/a/b"), TestConfigs.route(".cgi"));
+        RouteTable routes = new RouteTable(config);
+        assertThat(routes.match("/a/b/c").key()).isEqualTo("/a");
+        assertThat(routes.match("/abc").key()).isEqualTo("/a");
+        assertThat(routes.match("/a/run.sh").key()).isEqualTo(".cgi");
+        assertThat(routes.match("/x/run.cgi").key()).isEqualTo(".cgi");
+        assertThat(routes.match("/b")).isNull();
+        assertThat(RequestPath.of("/a%2Fb%20c+d?x=%00").bytes()).isEqualTo("/a/b c+d");
+        assertThat(RequestPath.of("/bad%zz")).isNull();
+    }
+
+    @Test
+    void plainRequestWithoutDocumentRootGets404() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        String response = exchange(ch, "GET /echo/ HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 404 Not Found\r\n");
+        assertThat(registry.events).isEmpty();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void closesAConnectionWhoseRequestDoesNotCompleteWithinTheHandshakeTimeout() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                new UpgradeHandler(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                        acceptingConnector)));
+        ch.pipeline().fireChannelActive();
+        ch.writeInbound(Unpooled.copiedBuffer("GET /echo/ HTTP/1.1\r\nHost: x\r\n", StandardCharsets.US_ASCII));
+        ch.advanceTimeBy(9, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isTrue();
+        ch.advanceTimeBy(2, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.finish()).isFalse();
+    }
+}

@@ -1,0 +1,325 @@
+package io.sluice.tunnel.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.tunnel.frame.BackendFramer;
+import io.sluice.tunnel.frame.ClientFrameDecoder;
+import io.sluice.tunnel.frame.InvalidBackendTextException;
+import io.sluice.tunnel.server.TestRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Close mapping, relay and timers of one session, with both channels embedded (frames, not bytes, go out). */
+class TunnelSessionTest {
+    private static final Duration OFF = Duration.ZERO;
+
+    private EmbeddedChannel client;
+    private EmbeddedChannel backend;
+    private TunnelSession session;
+    private final TestRegistry registry = TestRegistry.leasing(new BackendAddress.Tcp("127.0.0.1", 9));
+    private final TunnelStats stats = new TunnelStats();
+    private int clientReads;
+
+    /** A framer that makes binary frames, or rejects a 0xFF byte as a text framer rejects non-UTF-8. */
+    private static final Framing FRAMING = new Framing() {
+        @Override
+        public BackendFramer backendFramer(WireFormat format) {
+            return new BackendFramer() {
+                @Override
+                public WebSocketFrame frame(ByteBuf bytes) {
+                    if (format == WireFormat.TEXT && bytes.indexOf(bytes.readerIndex(), bytes.writerIndex(),
+                            (byte) 0xFF) >= 0) {
+                        bytes.release();
+                        throw new InvalidBackendTextException("byte 0xFF");
+                    }
+                    return format == WireFormat.TEXT ? new TextWebSocketFrame(bytes) : new BinaryWebSocketFrame(bytes);
+                }
+
+                @Override
+                public WebSocketFrame finish() {
+                    return null;
+                }
+
+                @Override
+                public void release() {
+                }
+            };
+        }
+
+        @Override
+        public ClientPayloadDecoder clientDecoder(WireFormat format) {
+            return ClientPayloadDecoder.IDENTITY;
+        }
+    };
+
+    private void open(WireFormat format, Duration ping, Duration pong, Duration idle, long maxMessageSize) {
+        client = new EmbeddedChannel();
+        client.freezeTime();
+        client.config().setAutoRead(false);
+        client.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                clientReads++;
+                ctx.read();
+            }
+        });
+        var settings = new SessionSettings(ping, pong, idle, Duration.ofSeconds(5), Duration.ofSeconds(2));
+        BackendConnector connector = (ch, lease, handler) -> {
+            backend = new EmbeddedChannel(handler);
+            backend.config().setAutoRead(false);
+            return backend.newSucceededFuture();
+        };
+        session = new TunnelSession(client, "/r", format, settings, connector, FRAMING, stats);
+        session.connect(registry, new SelectionKey("/r", "h", "c"), new TunnelSession.ConnectListener() {
+            @Override
+            public void connected(TunnelSession s) {
+                client.pipeline().addLast(new ClientFrameDecoder(maxMessageSize, true), s.clientHandler());
+                s.open();
+            }
+
+            @Override
+            public void unavailable(TunnelSession s, String reason) {
+                throw new AssertionError(reason);
+            }
+        });
+        assertThat(session.state()).isEqualTo(SessionState.OPEN);
+        assertThat(stats.activeSessions()).isEqualTo(1);
+    }
+
+    private void open() {
+        open(WireFormat.BINARY, OFF, OFF, OFF, 0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (client != null) {
+            client.finishAndReleaseAll();
+        }
+        if (backend != null) {
+            backend.finishAndReleaseAll();
+        }
+    }
+
+    static byte[] frame(int opcode, byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x80 | opcode);
+        if (payload.length < 126) {
+            out.write(0x80 | payload.length);
+        } else {
+            out.write(0x80 | 126);
+            out.write(payload.length >>> 8);
+            out.write(payload.length);
+        }
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        out.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            out.write(payload[i] ^ mask[i & 3]);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] close(int code) {
+        return frame(0x8, new byte[] {(byte) (code >>> 8), (byte) code});
+    }
+
+    private void fromClient(byte[]... frames) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] f : frames) {
+            all.writeBytes(f);
+        }
+        client.writeInbound(Unpooled.wrappedBuffer(all.toByteArray()));
+    }
+
+    private String backendReceived() {
+        StringBuilder out = new StringBuilder();
+        for (Object msg; (msg = backend.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) msg;
+            out.append(buf.toString(StandardCharsets.UTF_8));
+            buf.release();
+        }
+        return out.toString();
+    }
+
+    private <T extends WebSocketFrame> T clientGot(Class<T> type) {
+        Object msg = client.readOutbound();
+        assertThat(msg).isInstanceOf(type);
+        return type.cast(msg);
+    }
+
+    private void assertClosedWith(int code) {
+        CloseWebSocketFrame close = clientGot(CloseWebSocketFrame.class);
+        assertThat(close.statusCode()).isEqualTo(code);
+        close.release();
+    }
+
+    private void assertSessionClosed() {
+        client.runPendingTasks();
+        backend.runPendingTasks();
+        assertThat(client.isOpen()).isFalse();
+        assertThat(backend.isOpen()).isFalse();
+        assertThat(session.state()).isEqualTo(SessionState.CLOSED);
+        assertThat(registry.count("released")).isEqualTo(1);
+        assertThat(stats.activeSessions()).isZero();
+    }
+
+    @Test
+    void relaysClientPayloadToTheBackendAndBackendBytesToTheClient() {
+        open();
+        fromClient(frame(0x2, "hello ".getBytes(StandardCharsets.UTF_8)), frame(0x1, "world".getBytes(StandardCharsets.UTF_8)));
+        assertThat(backendReceived()).isEqualTo("hello world");
+        backend.writeInbound(Unpooled.copiedBuffer("back", StandardCharsets.UTF_8));
+        BinaryWebSocketFrame frame = clientGot(BinaryWebSocketFrame.class);
+        assertThat(frame.content().toString(StandardCharsets.UTF_8)).isEqualTo("back");
+        frame.release();
+        assertThat(stats.totalSessions()).isEqualTo(1);
+    }
+
+    @Test
+    void answersPingWithPongCarryingTheSamePayload() {
+        open();
+        fromClient(frame(0x9, "abc".getBytes(StandardCharsets.UTF_8)));
+        PongWebSocketFrame pong = clientGot(PongWebSocketFrame.class);
+        assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("abc");
+        pong.release();
+    }
+
+    @Test
+    void echoesClientCloseCodeAfterFlushingEarlierDataAndThenEndsTheBackend() {
+        open();
+        fromClient(frame(0x2, "last words".getBytes(StandardCharsets.UTF_8)), close(4000));
+        assertThat(backendReceived()).isEqualTo("last words");
+        assertClosedWith(4000);
+        assertSessionClosed();
+    }
+
+    @Test
+    void sendsPendingBackendBytesThen1000WhenTheBackendEnds() {
+        open();
+        backend.writeInbound(Unpooled.copiedBuffer("tail", StandardCharsets.UTF_8));
+        backend.close();
+        BinaryWebSocketFrame data = clientGot(BinaryWebSocketFrame.class);
+        assertThat(data.content().toString(StandardCharsets.UTF_8)).isEqualTo("tail");
+        data.release();
+        assertClosedWith(1000);
+        // We started the close handshake: the client's reply completes it.
+        fromClient(close(1000));
+        assertSessionClosed();
+    }
+
+    @Test
+    void closesWith1011WhenTheBackendFails() {
+        open();
+        backend.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        assertClosedWith(1011);
+        client.advanceTimeBy(2, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        assertSessionClosed();
+    }
+
+    @Test
+    void closesWith1011WhenATextRouteBackendSendsInvalidUtf8() {
+        open(WireFormat.TEXT, OFF, OFF, OFF, 0);
+        backend.writeInbound(Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xFF}));
+        assertClosedWith(1011);
+        assertThat(backend.isOpen()).isFalse();
+    }
+
+    @Test
+    void closesWith1002OnAProtocolViolationAnd1009OverMaxMessageSize() {
+        open();
+        client.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x82, 0x01, 'x'})); // not masked
+        assertClosedWith(1002);
+        tearDown();
+        open(WireFormat.BINARY, OFF, OFF, OFF, 4);
+        fromClient(frame(0x2, "12345".getBytes(StandardCharsets.UTF_8)));
+        assertClosedWith(1009);
+    }
+
+    @Test
+    void pingsExactlyEveryIntervalAndCloses1001WhenNoPongCameWithinTheTimeout() {
+        open(WireFormat.BINARY, Duration.ofSeconds(30), Duration.ofSeconds(60), OFF, 0);
+        client.advanceTimeBy(30, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        PingWebSocketFrame ping = clientGot(PingWebSocketFrame.class);
+        assertThat(ping.content().toString(StandardCharsets.US_ASCII)).isEqualTo("sluice");
+        ping.release();
+        fromClient(frame(0xA, "sluice".getBytes(StandardCharsets.US_ASCII)));
+        client.advanceTimeBy(30, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        clientGot(PingWebSocketFrame.class).release(); // at 60 s, unanswered from now on
+        client.advanceTimeBy(30, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        clientGot(PingWebSocketFrame.class).release(); // at 90 s
+        assertThat(session.state()).isEqualTo(SessionState.OPEN);
+        client.advanceTimeBy(30, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks(); // 120 s: 60 s since the first unanswered ping
+        Object next = client.readOutbound();
+        if (next instanceof PingWebSocketFrame extra) {
+            extra.release();
+        } else if (next instanceof CloseWebSocketFrame early) {
+            assertThat(early.statusCode()).isEqualTo(1001);
+            early.release();
+            return;
+        }
+        assertClosedWith(1001);
+    }
+
+    @Test
+    void closes1001AfterMaxReadIdleWithoutAClientFrame() {
+        open(WireFormat.BINARY, OFF, OFF, Duration.ofSeconds(10), 0);
+        client.advanceTimeBy(6, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        fromClient(frame(0x2, "x".getBytes(StandardCharsets.UTF_8)));
+        client.advanceTimeBy(6, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        assertThat(session.state()).isEqualTo(SessionState.OPEN);
+        client.advanceTimeBy(5, TimeUnit.SECONDS);
+        client.runScheduledPendingTasks();
+        assertClosedWith(1001);
+        assertThat(backendReceived()).isEqualTo("x");
+    }
+
+    @Test
+    void stopsReadingTheClientWhileTheBackendIsNotWritable() {
+        open();
+        backend.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        backend.runPendingTasks(); // the writability event is delivered as a task
+        int before = clientReads;
+        fromClient(frame(0x2, "a".getBytes(StandardCharsets.UTF_8)));
+        assertThat(clientReads).isEqualTo(before);
+        backend.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        backend.runPendingTasks();
+        assertThat(clientReads).isEqualTo(before + 1);
+        assertThat(backendReceived()).isEqualTo("a");
+    }
+
+    @Test
+    void closeIsIdempotentAndReleasesTheLeaseOnce() {
+        open();
+        session.close(CloseReason.SHUTDOWN);
+        session.close(CloseReason.BACKEND_ERROR);
+        assertClosedWith(1001);
+        fromClient(close(1001));
+        assertSessionClosed();
+        session.close(CloseReason.SHUTDOWN);
+        assertThat(registry.count("released")).isEqualTo(1);
+    }
+}
