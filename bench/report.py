@@ -56,6 +56,8 @@ def main(path):
     skipped = {l["server"]: l["skipped"] for l in lines if "skipped" in l}
     runs = {(l["server"], l["case"]): l for l in lines if "case" in l}
     valid = {k: r for k, r in runs.items() if r.get("valid")}
+    if meta.get("sluice_spawn"):
+        NOTES["sluice"] = "wstunnel binary, bin-path = echo --fd0, min/max-procs 1: spawned like lighttpd's"
     servers = [s for s in SERVERS if any(k[0] == s for k in runs) or s in skipped]
 
     out = [f"# Sluice benchmark {meta.get('stamp', '')}", ""]
@@ -66,7 +68,8 @@ def main(path):
             f"websockify {meta.get('websockify', '?')}; {meta.get('java', '?')}.", ""]
     out += [f"Settings: {meta.get('duration_s', '?')} s measured per closed-loop case after warm-up, stream window "
             f"{meta.get('window', '?')} messages per connection, {meta.get('idle_conns', '?')} idle sessions, "
-            f"{meta.get('loadgen_threads', '?')} LoadGen event loop(s). CPU = utime+stime of the server's process "
+            f"{meta.get('loadgen_threads', '?')} LoadGen event loop(s), {meta.get('server_warmup_s', '?')} s of unrecorded "
+            f"load per server before its closed-loop cases. CPU = utime+stime of the server's process "
             f"tree plus its echo backend, from /proc. Every echoed byte is verified; a run with any error is "
             f"marked INVALID and gets no ratio.", ""]
 

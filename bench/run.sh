@@ -3,8 +3,10 @@
 #   bench/run.sh                       the whole matrix with short defaults
 #   BENCH_DURATION=20 bench/run.sh     longer measured intervals (seconds per closed-loop case)
 # Environment knobs (defaults in brackets): BENCH_DURATION [3] BENCH_WARMUP [1] BENCH_WINDOW [8]
-#   BENCH_IDLE_CONNS [5000] BENCH_IDLE_HOLD [3] BENCH_SERVERS ["raw lighttpd sluice websocketd websockify"]
+#   BENCH_IDLE_CONNS [5000] BENCH_IDLE_CONNS_WEBSOCKETD [2500] BENCH_IDLE_CONNS_WEBSOCKIFY [1000] BENCH_IDLE_HOLD [3] BENCH_SERVERS ["raw lighttpd sluice websocketd websockify"]
 #   BENCH_THREADS [1] LoadGen event loops; BENCH_MIN_AVAILABLE_MIB [2048] idle stops opening sessions below it
+#   BENCH_SERVER_WARMUP [3] seconds of unrecorded load per server before its closed-loop cases (JIT, caches)
+#   BENCH_SLUICE_SPAWN [0] 1 = Sluice spawns the echo with bin-path like lighttpd (once the spawner supports it)
 #   BENCH_SKIP_INSTALL [0] BENCH_SKIP_BUILD [0] SLUICE_JAR [tunnel/target/sluice.jar] SLUICE_JAVA_OPTS []
 #   LOADGEN_JAVA_OPTS [-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled]
 # Writes bench/results/results-<stamp>.{md,jsonl,png}. Everything it starts is stopped on exit.
@@ -16,10 +18,16 @@ DURATION=${BENCH_DURATION:-3}
 WARMUP=${BENCH_WARMUP:-1}
 WINDOW=${BENCH_WINDOW:-8}
 IDLE_CONNS=${BENCH_IDLE_CONNS:-5000}
+# per-process-per-session peers get fewer idle sessions by default: websocketd needs ~4 descriptors per session
+# (20,000 is a common hard ulimit), websockify forks a ~3 MiB Python process per session
+IDLE_CONNS_WEBSOCKETD=${BENCH_IDLE_CONNS_WEBSOCKETD:-$((IDLE_CONNS < 2500 ? IDLE_CONNS : 2500))}
+IDLE_CONNS_WEBSOCKIFY=${BENCH_IDLE_CONNS_WEBSOCKIFY:-$((IDLE_CONNS < 1000 ? IDLE_CONNS : 1000))}
 IDLE_HOLD=${BENCH_IDLE_HOLD:-3}
 THREADS=${BENCH_THREADS:-1}
 SERVERS=${BENCH_SERVERS:-raw lighttpd sluice websocketd websockify}
 MIN_AVAILABLE_MIB=${BENCH_MIN_AVAILABLE_MIB:-2048}
+SERVER_WARMUP=${BENCH_SERVER_WARMUP:-3}
+SLUICE_SPAWN=${BENCH_SLUICE_SPAWN:-0}
 LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
 SLUICE_JAR_GIVEN=${SLUICE_JAR:+1}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/tunnel/target/sluice.jar}
@@ -129,12 +137,24 @@ run_case() {
         <<<"$(tail -1 "$JSONL")" >&2
 }
 
+warm_up() {   # warm_up SERVER PORT [extra LoadGen options]: unrecorded load, the same for every server
+    local server=$1 port=$2; shift 2
+    ((${SERVER_WARMUP%.*} > 0)) || return 0
+    log "$server warm-up (${SERVER_WARMUP} s, not recorded)"
+    timeout -k 5 $((${SERVER_WARMUP%.*} * 2 + 60)) java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" pingpong --conns 64 \
+        --size 4096 --duration "$SERVER_WARMUP" --warmup 0 --port "$port" "$@" >/dev/null 2>>"$WORK/loadgen.err" \
+        || log "$server warm-up had errors (see $WORK/loadgen.err)"
+}
+
 run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
     local server=$1 port=$2 pids=$3; shift 3
-    local common=(--duration "$DURATION" --warmup "$WARMUP" "$@")
+    local common=(--duration "$DURATION" --warmup "$WARMUP" "$@") idle=$IDLE_CONNS
+    [[ $server == websocketd ]] && idle=$IDLE_CONNS_WEBSOCKETD
+    [[ $server == websockify ]] && idle=$IDLE_CONNS_WEBSOCKIFY
     # idle first, while the server is fresh: its Pss before the sessions is then the same baseline for every server
-    run_case "$server" idle-${IDLE_CONNS} "$port" "$pids" idle --conns "$IDLE_CONNS" --size 64 --hold "$IDLE_HOLD" \
+    run_case "$server" "idle-$idle" "$port" "$pids" idle --conns "$idle" --size 64 --hold "$IDLE_HOLD" \
         --min-available-mib "$MIN_AVAILABLE_MIB" "$@"
+    warm_up "$server" "$port" "$@"
     run_case "$server" pp-1x64 "$port" "$pids" pingpong --conns 1 --size 64 "${common[@]}"
     run_case "$server" pp-64x64 "$port" "$pids" pingpong --conns 64 --size 64 "${common[@]}"
     run_case "$server" pp-64x4k "$port" "$pids" pingpong --conns 64 --size 4096 "${common[@]}"
@@ -184,16 +204,24 @@ wstunnel:
     "/echo":
       - socket: $WORK/echo.sock
 CONF
-    local echo_pid pid
-    echo_pid=$(start sluice-echo "$ECHO" --unix "$WORK/echo.sock")
+    local echo_pid=0 pid
+    if [[ $SLUICE_SPAWN == 1 ]]; then
+        cat >>"$WORK/sluice.yaml" <<CONF
+        bin-path: $ECHO --fd0
+        min-procs: 1
+        max-procs: 1
+CONF
+    else
+        echo_pid=$(start sluice-echo "$ECHO" --unix "$WORK/echo.sock")
+    fi
     # shellcheck disable=SC2086
     pid=$(start sluice java ${SLUICE_JAVA_OPTS:-} -jar "$SLUICE_JAR" run -c "$WORK/sluice.yaml")
     if ! wait_port 8081 "$pid" 30; then
         skip sluice "did not listen on 8081 within 30 s: $(tail -3 "$WORK/sluice.log" | tr '\n' ' ')"
-        stop "$pid"; stop "$echo_pid"; return
+        stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"; return
     fi
-    run_matrix sluice 8081 "$pid,$echo_pid"
-    stop "$pid"; stop "$echo_pid"
+    if ((echo_pid == 0)); then run_matrix sluice 8081 "$pid"; else run_matrix sluice 8081 "$pid,$echo_pid"; fi
+    stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"
 }
 
 bench_websocketd() {
@@ -232,9 +260,11 @@ main() {
             --arg websockify "$(dpkg-query -W -f='${Version}' websockify 2>/dev/null || true)" \
             --arg java "$(java -version 2>&1 | head -1)" \
             --arg duration "$DURATION" --arg window "$WINDOW" --arg idle "$IDLE_CONNS" --arg threads "$THREADS" \
+            --arg spawn "$SLUICE_SPAWN" --arg swarm "$SERVER_WARMUP" \
             '{meta:true, stamp:$stamp, cpu:$cpu, cores:$cores, kernel:$kernel, loadavg_start:$load,
               lighttpd:$lighttpd, websocketd:$websocketd, websockify:$websockify, java:$java,
-              duration_s:$duration, window:$window, idle_conns:$idle, loadgen_threads:$threads}'
+              duration_s:$duration, window:$window, idle_conns:$idle, loadgen_threads:$threads,
+              sluice_spawn:($spawn == "1"), server_warmup_s:$swarm}'
     } >>"$JSONL"
     local server
     for server in $SERVERS; do
