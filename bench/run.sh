@@ -3,7 +3,8 @@
 #   bench/run.sh                       the whole matrix with short defaults
 #   BENCH_DURATION=20 bench/run.sh     longer measured intervals (seconds per closed-loop case)
 # Environment knobs (defaults in brackets): BENCH_DURATION [3] BENCH_WARMUP [1] BENCH_WINDOW [8]
-#   BENCH_IDLE_CONNS [5000] BENCH_IDLE_CONNS_WEBSOCKETD [2500] BENCH_IDLE_CONNS_WEBSOCKIFY [1000] BENCH_IDLE_HOLD [3] BENCH_SERVERS ["raw lighttpd sluice websocketd websockify"]
+#   BENCH_IDLE_CONNS [5000] BENCH_IDLE_CONNS_WEBSOCKETD [2500] BENCH_IDLE_CONNS_WEBSOCKIFY [400] BENCH_IDLE_HOLD [3]
+#   BENCH_SERVERS ["raw lighttpd sluice websocketd websockify"]
 #   BENCH_THREADS [1] LoadGen event loops; BENCH_MIN_AVAILABLE_MIB [2048] idle stops opening sessions below it
 #   BENCH_SERVER_WARMUP [3] seconds of unrecorded load per server before its closed-loop cases (JIT, caches)
 #   BENCH_SLUICE_SPAWN [0] 1 = Sluice spawns the echo with bin-path like lighttpd (once the spawner supports it)
@@ -19,9 +20,10 @@ WARMUP=${BENCH_WARMUP:-1}
 WINDOW=${BENCH_WINDOW:-8}
 IDLE_CONNS=${BENCH_IDLE_CONNS:-5000}
 # per-process-per-session peers get fewer idle sessions by default: websocketd needs ~4 descriptors per session
-# (20,000 is a common hard ulimit), websockify forks a ~3 MiB Python process per session
+# (20,000 is a common hard ulimit); websockify 0.10 uses select(), so descriptors above 1023 fail ("filedescriptor
+# out of range in select()") at about 500 sessions, and it forks a ~3 MiB Python process per session
 IDLE_CONNS_WEBSOCKETD=${BENCH_IDLE_CONNS_WEBSOCKETD:-$((IDLE_CONNS < 2500 ? IDLE_CONNS : 2500))}
-IDLE_CONNS_WEBSOCKIFY=${BENCH_IDLE_CONNS_WEBSOCKIFY:-$((IDLE_CONNS < 1000 ? IDLE_CONNS : 1000))}
+IDLE_CONNS_WEBSOCKIFY=${BENCH_IDLE_CONNS_WEBSOCKIFY:-$((IDLE_CONNS < 400 ? IDLE_CONNS : 400))}
 IDLE_HOLD=${BENCH_IDLE_HOLD:-3}
 THREADS=${BENCH_THREADS:-1}
 SERVERS=${BENCH_SERVERS:-raw lighttpd sluice websocketd websockify}

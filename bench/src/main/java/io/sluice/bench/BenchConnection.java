@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -39,7 +40,7 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
     private String key;
     private long nextToComplete;
     private int outstanding;
-    private boolean probing;
+    private CountDownLatch probeDone;
     private boolean wrote;
     private boolean openSignalled;
     private boolean settleSignalled;
@@ -59,6 +60,8 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
     void onLoop(Runnable task) {
         if (ctx != null) {
             ctx.executor().execute(task);
+        } else {
+            task.run(); // never registered: nothing else can touch it
         }
     }
 
@@ -129,6 +132,7 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
         releaseHandshake();
         opened();
         settle();
+        endProbe();
     }
 
     @Override
@@ -144,14 +148,14 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
         }
     }
 
-    /** Sends one message and settles when its echo is verified (idle mode's liveness check). */
-    void probe() {
+    /** Sends one message and counts {@code done} down when its echo is verified, or when the connection is gone. */
+    void probe(CountDownLatch done) {
         if (state == State.OPEN) {
-            probing = true;
+            probeDone = done;
             send(1);
             ctx.flush();
         } else {
-            settle();
+            done.countDown();
         }
     }
 
@@ -215,9 +219,8 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
             }
         }
         outstanding -= messages;
-        if (probing) {
-            probing = false;
-            settle();
+        if (probeDone != null) {
+            endProbe();
         } else if (control.sending()) {
             send(messages);
         } else if (outstanding == 0 && control.phase() == RunControl.Phase.DRAIN) {
@@ -283,6 +286,13 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
         }
     }
 
+    private void endProbe() {
+        if (probeDone != null) {
+            probeDone.countDown();
+            probeDone = null;
+        }
+    }
+
     private void settle() {
         if (!settleSignalled) {
             settleSignalled = true;
@@ -301,6 +311,7 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
         releaseHandshake();
         opened();
         settle();
+        endProbe();
     }
 
     private void releaseHandshake() {

@@ -1,16 +1,26 @@
 package io.sluice.bench;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Holds N idle sessions and charges the growth of the server trees' Pss to them; at the end every session must still
- * echo one message, so a server that silently dropped sessions cannot look cheap. Stops opening sessions while the
+ * Holds N idle sessions and charges the growth of the server trees' Pss to them; every session must echo one message
+ * before the hold (so it is fully set up) and one after (so a server that silently dropped sessions cannot look cheap). Stops opening sessions while the
  * machine's MemAvailable is below the floor (then the run reports fewer sessions and an error).
  * Runs on the main thread.
  */
 final class IdleRun {
     private IdleRun() {
+    }
+
+    private static void probeAll(RunControl control, List<BenchConnection> connections, String when)
+            throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(connections.size());
+        connections.forEach(c -> c.onLoop(() -> c.probe(done)));
+        if (!done.await(60, TimeUnit.SECONDS)) {
+            control.error("%d sessions did not echo their probe %s within 60 s".formatted(done.getCount(), when));
+        }
     }
 
     static JsonLine run(Options options) throws InterruptedException {
@@ -37,16 +47,14 @@ final class IdleRun {
                     .formatted(connections.size(), options.conns(), options.minAvailableMib()));
             }
             result.put("connect_s", (System.nanoTime() - start) / 1e9);
+            // a first echo proves every session reaches its backend (websocketd forks after the handshake)
+            probeAll(control, connections, "before the hold");
             ClosedLoopRun.sleep(options.hold());
             pssAfter = ProcessTree.pssKib(options.pids());
             processesAfter = ProcessTree.of(options.pids()).size();
             sessions = (int) connections.stream().filter(BenchConnection::isOpen).count();
             control.phase(RunControl.Phase.MEASURE);
-            connections.forEach(c -> c.onLoop(c::probe));
-            if (!control.settled.await(60, TimeUnit.SECONDS)) {
-                control.error("%d sessions did not echo their probe within 60 s"
-                    .formatted(control.settled.getCount()));
-            }
+            probeAll(control, connections, "after the hold");
             connections.forEach(c -> c.onLoop(c::close));
         }
         LogLinearHistogram latency = control.mergedHistogram();

@@ -48,7 +48,7 @@ class LoadGenSmokeTest {
             assertThat(result.get("sessions")).isEqualTo(50);
             assertThat(result.get("msgs")).isEqualTo(50L);
             assertThat((long) result.get("pss_after_kib")).isPositive();
-            assertThat(result.get("bytes_verified")).isEqualTo(50L * 64);
+            assertThat(result.get("bytes_verified")).isEqualTo(2 * 50L * 64); // one probe before, one after the hold
         }
     }
 
