@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -250,7 +249,13 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
         if (!status.startsWith("HTTP/1.1 101")) {
             throw new EchoMismatchException("handshake refused: '%s'".formatted(status));
         }
-        if (!head.toLowerCase(Locale.ROOT).contains("sec-websocket-accept: " + expectedAccept().toLowerCase(Locale.ROOT))) {
+        String accept = expectedAccept();
+        boolean accepted = head.lines().anyMatch(line -> {
+            int colon = line.indexOf(':');
+            return colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Sec-WebSocket-Accept")
+                && line.substring(colon + 1).trim().equals(accept);
+        });
+        if (!accepted) {
             throw new EchoMismatchException("handshake: wrong or missing Sec-WebSocket-Accept");
         }
         handshake.readerIndex(end + 4);

@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Holds N idle sessions and charges the growth of the server trees' Pss to them; every session must echo one message
- * before the hold (so it is fully set up) and one after (so a server that silently dropped sessions cannot look cheap). Stops opening sessions while the
- * machine's MemAvailable is below the floor (then the run reports fewer sessions and an error).
+ * before the hold (so it is fully set up) and one after (so a server that silently dropped sessions cannot look
+ * cheap). Stops opening sessions while the machine's MemAvailable is below the floor (then the run reports fewer
+ * sessions and an error).
  * Runs on the main thread.
  */
 final class IdleRun {

@@ -25,7 +25,8 @@ final class MessageSource {
 
     MessageSource(long connId, int size, boolean websocket) {
         if (size < HEADER) {
-            throw new IllegalArgumentException("message size must be at least %d bytes, got %d".formatted(HEADER, size));
+            throw new IllegalArgumentException(
+                "message size must be at least %d bytes, got %d".formatted(HEADER, size));
         }
         this.connId = connId;
         this.size = size;
