@@ -61,13 +61,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # start NAME CMD...: runs CMD as the leader of a new process group (setsid does not fork in a background job),
-# output to $WORK/NAME.log; prints the pid.
+# output to $WORK/NAME.log; sets STARTED_PID. Not to be called in $(...): STARTED must grow in this shell.
 start() {
     local name=$1; shift
     setsid "$@" >"$WORK/$name.log" 2>&1 </dev/null &
-    local pid=$!
-    STARTED+=("$pid")
-    echo "$pid"
+    STARTED_PID=$!
+    STARTED+=("$STARTED_PID")
 }
 
 stop() {
@@ -128,8 +127,10 @@ run_case() {
     local limit=$((${DURATION%.*} + ${WARMUP%.*} + 90)) line rc=0
     [[ $case == idle-* ]] && limit=$((${IDLE_HOLD%.*} + 300))
     log "$server $case"
-    line=$(timeout -k 5 "$limit" java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" "$@" --port "$port" --pid "$pids" \
-        --threads "$THREADS" --clk-tck "$CLK_TCK" --label "$server" 2>>"$WORK/loadgen.err") || rc=$?
+    # --foreground: Ctrl-C reaches LoadGen; bash ignores a SIGINT its child survived, so 130 ends the run here
+    line=$(timeout --foreground -k 5 "$limit" java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" "$@" --port "$port" \
+        --pid "$pids" --threads "$THREADS" --clk-tck "$CLK_TCK" --label "$server" 2>>"$WORK/loadgen.err") || rc=$?
+    ((rc != 130)) || exit 130
     if [[ -z $line ]]; then
         line=$(jq -cn --arg e "LoadGen exited $rc without a result (see $WORK/loadgen.err)" \
             '{errors:1, first_error:$e, valid:false}')
@@ -143,9 +144,12 @@ warm_up() {   # warm_up SERVER PORT [extra LoadGen options]: unrecorded load, th
     local server=$1 port=$2; shift 2
     ((${SERVER_WARMUP%.*} > 0)) || return 0
     log "$server warm-up (${SERVER_WARMUP} s, not recorded)"
-    timeout -k 5 $((${SERVER_WARMUP%.*} * 2 + 60)) java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" pingpong --conns 64 \
-        --size 4096 --duration "$SERVER_WARMUP" --warmup 0 --port "$port" "$@" >/dev/null 2>>"$WORK/loadgen.err" \
-        || log "$server warm-up had errors (see $WORK/loadgen.err)"
+    local rc=0
+    timeout --foreground -k 5 $((${SERVER_WARMUP%.*} * 2 + 60)) java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" pingpong \
+        --conns 64 --size 4096 --duration "$SERVER_WARMUP" --warmup 0 --port "$port" "$@" >/dev/null \
+        2>>"$WORK/loadgen.err" || rc=$?
+    ((rc != 130)) || exit 130
+    ((rc == 0)) || log "$server warm-up had errors (see $WORK/loadgen.err)"
 }
 
 run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
@@ -165,7 +169,8 @@ run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
 
 bench_raw() {
     local echo_pid
-    echo_pid=$(start raw-echo "$ECHO" --tcp 9000)
+    start raw-echo "$ECHO" --tcp 9000
+    echo_pid=$STARTED_PID
     wait_port 9000 "$echo_pid" 10 || { skip raw "echo --tcp did not listen"; return; }
     run_matrix raw 9000 "$echo_pid" --raw
     stop "$echo_pid"
@@ -189,7 +194,8 @@ wstunnel.server = ( "/echo" => ( ( "socket" => "$WORK/lt-echo.sock", "bin-path" 
                                    "min-procs" => 1, "max-procs" => 1 ) ) )
 CONF
     local pid
-    pid=$(start lighttpd lighttpd -D -f "$WORK/lighttpd.conf")
+    start lighttpd lighttpd -D -f "$WORK/lighttpd.conf"
+    pid=$STARTED_PID
     wait_port 8082 "$pid" 15 || { skip lighttpd "did not start (see $WORK/lighttpd.log)"; stop "$pid"; return; }
     run_matrix lighttpd 8082 "$pid"
     stop "$pid"
@@ -214,10 +220,12 @@ CONF
         max-procs: 1
 CONF
     else
-        echo_pid=$(start sluice-echo "$ECHO" --unix "$WORK/echo.sock")
+        start sluice-echo "$ECHO" --unix "$WORK/echo.sock"
+        echo_pid=$STARTED_PID
     fi
     # shellcheck disable=SC2086
-    pid=$(start sluice java ${SLUICE_JAVA_OPTS:-} -jar "$SLUICE_JAR" run -c "$WORK/sluice.yaml")
+    start sluice java ${SLUICE_JAVA_OPTS:-} -jar "$SLUICE_JAR" run -c "$WORK/sluice.yaml"
+    pid=$STARTED_PID
     if ! wait_port 8081 "$pid" 30; then
         skip sluice "did not listen on 8081 within 30 s: $(tail -3 "$WORK/sluice.log" | tr '\n' ' ')"
         stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"; return
@@ -229,8 +237,9 @@ CONF
 bench_websocketd() {
     command -v websocketd >/dev/null || { skip websocketd "websocketd not installed"; return; }
     local pid
-    pid=$(start websocketd websocketd --address=127.0.0.1 --port=8083 --binary=true --loglevel=error \
-        "$ECHO" --stdio)
+    start websocketd websocketd --address=127.0.0.1 --port=8083 --binary=true --loglevel=error \
+        "$ECHO" --stdio
+    pid=$STARTED_PID
     wait_port 8083 "$pid" 15 || { skip websocketd "did not start (see $WORK/websocketd.log)"; stop "$pid"; return; }
     run_matrix websocketd 8083 "$pid"
     stop "$pid"
@@ -239,8 +248,10 @@ bench_websocketd() {
 bench_websockify() {
     command -v websockify >/dev/null || { skip websockify "websockify not installed"; return; }
     local echo_pid pid
-    echo_pid=$(start websockify-echo "$ECHO" --tcp 9001)
-    pid=$(start websockify websockify 127.0.0.1:8084 127.0.0.1:9001)
+    start websockify-echo "$ECHO" --tcp 9001
+    echo_pid=$STARTED_PID
+    start websockify websockify 127.0.0.1:8084 127.0.0.1:9001
+    pid=$STARTED_PID
     if ! wait_port 8084 "$pid" 15; then
         skip websockify "did not start (see $WORK/websockify.log)"; stop "$pid"; stop "$echo_pid"; return
     fi
