@@ -73,6 +73,10 @@ final class WorkerRunner {
         run.startedAt = now;
         worker.markUsed(now);
         ChildProcess child = run.child;
+        worker.moveTo(WorkerState.RUNNING, "pid %d listening on %s".formatted(child.pid(),
+                worker.address().describe()));
+        run.ready.complete(null);
+        // Attached last: even a child that is already gone is handled as the exit of a RUNNING worker.
         child.exit().whenCompleteAsync((status, failure) -> {
             try {
                 exited(worker, run, status, failure);
@@ -80,9 +84,6 @@ final class WorkerRunner {
                 log.error("worker {}: handling its exit failed", worker.name(), e);
             }
         }, supervisorThread);
-        worker.moveTo(WorkerState.RUNNING, "pid %d listening on %s".formatted(child.pid(),
-                worker.address().describe()));
-        run.ready.complete(null);
     }
 
     /**
