@@ -388,9 +388,14 @@ public final class ProcessPool {
         return slots.get(id);
     }
 
-    /** Whether the exit of {@code status} is what a stop we asked for should end with. */
+    /**
+     * Whether {@code status} is how a process ends when asked to stop with {@code killSignal}: exit 0, death by that
+     * signal, or exit code 128 + signal (shells and the JVM report a handled TERM as 143). lighttpd likewise stays
+     * quiet about kill-signal deaths.
+     */
     static boolean expectedStopExit(ExitStatus status, int killSignal) {
         return status.isSuccess()
-                || status instanceof ExitStatus.Killed killed && killed.signal() == killSignal;
+                || status instanceof ExitStatus.Killed killed && killed.signal() == killSignal
+                || status instanceof ExitStatus.Exited exited && exited.code() == 128 + killSignal;
     }
 }
