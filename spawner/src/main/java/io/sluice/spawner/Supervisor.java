@@ -7,6 +7,7 @@ import io.sluice.spawner.pool.SnapshotRegistry;
 import io.sluice.spawner.pool.WorkerListener;
 import io.sluice.spawner.posix.NativeCallException;
 import io.sluice.spawner.process.ExitWatcher;
+import io.sluice.spawner.process.ParentDeathLauncher;
 import io.sluice.spawner.process.PosixSpawnLauncher;
 import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.process.ProcessLauncher;
@@ -244,7 +245,7 @@ public final class Supervisor {
         } catch (NativeCallException e) {
             throw new IllegalStateException("cannot start the child reaper: " + e.getMessage(), e);
         }
-        launcher = new PosixSpawnLauncher(watcher, ledger);
+        launcher = ParentDeathLauncher.wrapIfAvailable(new PosixSpawnLauncher(watcher, ledger));
     }
 
     /** The one periodic step: every pool's rules at the same instant. Never throws, or the schedule would stop. */
