@@ -3,12 +3,12 @@ package io.sluice.spawner.pool;
 import io.sluice.spawner.process.ExitStatus;
 import io.sluice.spawner.process.ProcessLauncher;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.spawner.spec.StopLadder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +37,7 @@ public final class ProcessPool {
     private final Executor supervisorThread;
     private final WorkerListener listener;
     private final WorkerRunner runner;
-    /** Newest first, as lighttpd prepends procs: among equal loads the newest worker wins. */
-    private final List<Worker> workers = new ArrayList<>();
-    /** Spawned backends: the slots by id. */
-    private final List<Worker> slots = new ArrayList<>();
+    private final WorkerSlots workers = new WorkerSlots();
     private final Map<Worker, LeaseOwner> owners = new IdentityHashMap<>();
     private boolean stopped;
 
@@ -101,12 +98,10 @@ public final class ProcessPool {
             Worker slot = new Worker(spec.name(), id, spec.address().forWorker(id), spec.disableTime(), clock,
                     WorkerState.DEAD, listener);
             slot.setIncarnation(new Incarnation());
-            slots.add(slot);
-            workers.add(slot);
-            owners.put(slot, new LeaseOwner(this, slot, supervisorThread, clock));
+            add(slot);
         }
         for (int id = 0; id < spec.limits().minProcs(); id++) {
-            launch(slots.get(id), "min-procs " + spec.limits().minProcs());
+            launch(workers.get(id), "min-procs " + spec.limits().minProcs());
         }
     }
 
@@ -118,7 +113,7 @@ public final class ProcessPool {
         if (stopped) {
             return;
         }
-        for (Worker worker : workers) {
+        for (Worker worker : workers.byId()) {
             // disable-time: a worker disabled after a connect failure returns on the first tick past its deadline.
             if (worker.state() == WorkerState.DISABLED && now.isAfter(worker.disabledUntil())) {
                 worker.moveTo(WorkerState.RUNNING,
@@ -128,42 +123,35 @@ public final class ProcessPool {
         if (runner == null) {
             return;
         }
-        for (Worker worker : slots) {
+        PoolLimits limits = spec.limits();
+        for (Worker worker : workers.byId()) {
             // Crash restart with backoff (1 s doubling to 60 s, jitter): a crashed worker restarts once its backoff
             // passed and, as lighttpd's DIED rule, only when its load is 0, so a crash loop cannot spin.
-            if (worker.restartAt() != null && spawnable(worker, now)) {
+            if (worker.restartAt() != null && WorkerSlots.spawnable(worker, now)) {
                 tryLaunch(worker, "restart after crash");
             }
         }
         // min-procs: at least this many workers run; a worker we stopped is started again only for this.
-        for (Worker worker : slots) {
-            if (liveCount() >= spec.limits().minProcs()) {
-                break;
-            }
-            if (spawnable(worker, now)) {
-                tryLaunch(worker, "min-procs " + spec.limits().minProcs());
+        Worker next;
+        while (workers.liveCount() < limits.minProcs() && (next = workers.firstSpawnable(now)) != null) {
+            if (!tryLaunch(next, "min-procs " + limits.minProcs())) {
+                break; // the next slot would fail alike; its backoff retries it
             }
         }
         // max-procs, max-load-per-proc: one more worker per tick when every running worker is above
-        // max-load-per-proc, or when connections wait for the worker the registry offered (min-procs 0).
-        Worker demanded = demandedWorker(now);
+        // max-load-per-proc, or when connections wait for the worker the registry offered (min-procs 0). Only DEAD
+        // slots are started, and there are max-procs of them, so max-procs is never exceeded.
+        Worker demanded = workers.demanded(now);
         if (demanded != null) {
             tryLaunch(demanded, "a connection is waiting for it");
-        } else if (everyRunningWorkerOverloaded()) {
-            slots.stream().filter(w -> spawnable(w, now)).findFirst().ifPresent(w -> tryLaunch(w,
-                    "every running worker is above max-load-per-proc " + spec.limits().maxLoadPerProc()));
+        } else if (workers.everyRunningWorkerAbove(limits.maxLoadPerProc())
+                && (next = workers.firstSpawnable(now)) != null) {
+            tryLaunch(next, "every running worker is above max-load-per-proc " + limits.maxLoadPerProc());
         }
-        // idle-timeout: while more than min-procs run, stop the first (newest) idle worker; one per tick.
-        if (liveCount() > spec.limits().minProcs()) {
-            Instant idleSince = now.minus(spec.limits().idleTimeout());
-            for (Worker worker : workers) {
-                if (worker.state() == WorkerState.RUNNING && worker.load() == 0
-                        && !worker.lastUsed().isAfter(idleSince)) {
-                    runner.stop(worker, "idle for idle-timeout " + spec.limits().idleTimeout().toSeconds() + "s",
-                            false);
-                    break;
-                }
-            }
+        // idle-timeout: while more than min-procs run, stop the newest idle worker through the ladder; one per tick.
+        Worker idle = workers.newestIdle(now.minus(limits.idleTimeout()));
+        if (workers.liveCount() > limits.minProcs() && idle != null) {
+            runner.stop(idle, "idle for idle-timeout " + limits.idleTimeout().toSeconds() + "s", false);
         }
     }
 
@@ -202,7 +190,7 @@ public final class ProcessPool {
     public CompletableFuture<Void> stop() {
         stopped = true;
         if (runner == null) {
-            for (Worker worker : workers) {
+            for (Worker worker : workers.byId()) {
                 if (worker.state() != WorkerState.DEAD) {
                     if (worker.state() != WorkerState.STOPPING) {
                         worker.moveTo(WorkerState.STOPPING, "supervisor stopping");
@@ -214,7 +202,7 @@ public final class ProcessPool {
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> gone = new ArrayList<>();
-        for (Worker worker : slots) {
+        for (Worker worker : workers.byId()) {
             Incarnation run = worker.incarnation();
             switch (worker.state()) {
                 case DEAD -> run.failBeforeSpawn(new IllegalStateException(
@@ -241,34 +229,39 @@ public final class ProcessPool {
     /** An immutable view of this backend for the registry: its RUNNING workers, newest first. */
     BackendSnapshot snapshot() {
         List<Worker> running = new ArrayList<>();
-        for (Worker worker : workers) {
+        for (Worker worker : workers.newestFirst()) {
             if (worker.state() == WorkerState.RUNNING) {
                 running.add(worker);
             }
         }
         LeaseOwner[] runningOwners = running.stream().map(owners::get).toArray(LeaseOwner[]::new);
         Incarnation[] runs = running.stream().map(Worker::incarnation).toArray(Incarnation[]::new);
-        Worker pending = running.isEmpty() ? offerWorker() : null;
+        // A connection may wait for a start only at a spawned backend; with connect-timeout 0 (no bound) it waits
+        // at most for the longest backoff.
+        boolean spawns = runner != null && !stopped;
+        Worker pending = spawns && running.isEmpty() ? workers.offer(clock.instant(),
+                spec.connectTimeout().isZero() ? RestartBackoff.MAX : spec.connectTimeout()) : null;
         // Spawned pools may grow while a slot is free; an existing server never can.
-        boolean canGrow = runner != null && !stopped && liveCount() < spec.limits().maxProcs();
+        boolean canGrow = spawns && workers.liveCount() < spec.limits().maxProcs();
         return new BackendSnapshot(spec, running.toArray(Worker[]::new), runningOwners, runs,
-                workers.toArray(Worker[]::new), canGrow, pending, pending == null ? null : owners.get(pending),
-                pending == null ? null : pending.incarnation(), describeInactive());
+                workers.byId().toArray(Worker[]::new), canGrow, pending, pending == null ? null : owners.get(pending),
+                pending == null ? null : pending.incarnation(), workers.describeInactive());
     }
 
     /** Starts {@code worker} for a rule; a failure is logged and becomes a backoff, as a crash does. */
-    private void tryLaunch(Worker worker, String why) {
+    private boolean tryLaunch(Worker worker, String why) {
         try {
             launch(worker, why);
+            return true;
         } catch (WorkerStartException e) {
             // WorkerRunner logged it and scheduled the retry.
             log.debug("route={} backend={}: {}", route, spec.name(), e.getMessage());
+            return false;
         }
     }
 
     private void launch(Worker worker, String why) {
-        workers.remove(worker);
-        workers.add(0, worker);
+        workers.makeNewest(worker);
         runner.launch(worker, why);
     }
 
@@ -280,93 +273,8 @@ public final class ProcessPool {
         }
     }
 
-    /** A DEAD worker whose backoff passed and whose old connections are gone. */
-    private static boolean spawnable(Worker worker, Instant now) {
-        return worker.state() == WorkerState.DEAD && worker.load() == 0
-                && (worker.restartAt() == null || !now.isBefore(worker.restartAt()));
-    }
-
-    /** A worker the registry offered to connections that now wait for it (load > 0), once its backoff passed. */
-    private Worker demandedWorker(Instant now) {
-        for (Worker worker : slots) {
-            if (worker.state() == WorkerState.DEAD && worker.offered() && worker.load() > 0
-                    && (worker.restartAt() == null || !now.isBefore(worker.restartAt()))) {
-                return worker;
-            }
-        }
-        return null;
-    }
-
-    private boolean everyRunningWorkerOverloaded() {
-        boolean any = false;
-        for (Worker worker : workers) {
-            if (worker.state() == WorkerState.RUNNING) {
-                if (worker.load() <= spec.limits().maxLoadPerProc()) {
-                    return false;
-                }
-                any = true;
-            }
-        }
-        return any;
-    }
-
-    /**
-     * The DEAD worker a connection may wait for while none runs: one already offered (waiters pile onto it), else
-     * the lowest free id whose restart is due within connect-timeout. Only a worker with load 0 is offered first, so
-     * any load it gains is connections waiting for it. Null for an existing server, after stop, or when every slot
-     * is busy or backing off longer than a connection would wait.
-     */
-    private Worker offerWorker() {
-        if (runner == null || stopped) {
-            return null;
-        }
-        for (Worker worker : slots) {
-            if (worker.state() == WorkerState.DEAD && worker.offered()) {
-                return worker;
-            }
-        }
-        Duration wait = spec.connectTimeout().isZero() ? RestartBackoff.MAX : spec.connectTimeout();
-        Instant latest = clock.instant().plus(wait);
-        for (Worker worker : slots) {
-            if (worker.state() == WorkerState.DEAD && worker.load() == 0
-                    && (worker.restartAt() == null || !worker.restartAt().isAfter(latest))) {
-                worker.offer();
-                return worker;
-            }
-        }
-        return null;
-    }
-
-    /** Workers that run or are about to: STARTING, RUNNING, DISABLED. */
-    private int liveCount() {
-        int live = 0;
-        for (Worker worker : workers) {
-            WorkerState state = worker.state();
-            if (state == WorkerState.STARTING || state == WorkerState.RUNNING || state == WorkerState.DISABLED) {
-                live++;
-            }
-        }
-        return live;
-    }
-
-    /** Why no worker is in rotation, as "1 disabled, 1 dead"; only meaningful when none is RUNNING. */
-    private String describeInactive() {
-        int[] counts = new int[WorkerState.values().length];
-        for (Worker worker : workers) {
-            counts[worker.state().ordinal()]++;
-        }
-        StringBuilder detail = new StringBuilder();
-        for (WorkerState state : WorkerState.values()) {
-            if (counts[state.ordinal()] > 0) {
-                detail.append(detail.length() == 0 ? "" : ", ")
-                        .append(counts[state.ordinal()]).append(' ').append(state.name().toLowerCase());
-            }
-        }
-        return detail.length() == 0 ? "no worker" : detail.toString();
-    }
-
     private void add(Worker worker) {
-        workers.add(0, worker);
+        workers.add(worker);
         owners.put(worker, new LeaseOwner(this, worker, supervisorThread, clock));
     }
 
@@ -380,12 +288,12 @@ public final class ProcessPool {
 
     /** The workers, newest first. Supervisor thread only. */
     public List<Worker> workers() {
-        return Collections.unmodifiableList(workers);
+        return workers.newestFirst();
     }
 
-    /** The worker with {@code id}; spawned backends only. Supervisor thread only. */
+    /** The worker with {@code id}. Supervisor thread only. */
     public Worker worker(int id) {
-        return slots.get(id);
+        return workers.get(id);
     }
 
     /**
