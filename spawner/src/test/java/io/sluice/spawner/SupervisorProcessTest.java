@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
 import io.sluice.spawner.balance.BalanceKind;
+import io.sluice.spawner.pool.LogCapture;
 import io.sluice.spawner.pool.WorkerStartException;
 import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.registry.Acquisition;
@@ -191,6 +193,26 @@ class SupervisorProcessTest {
             }
         });
         assertThat(children()).hasSize(1).doesNotContain(worker);
+    }
+
+    /**
+     * A backend that exits at once must not make the supervisor spin: its restarts follow the backoff (about 1 s,
+     * then 2 s), each crash is one WARN line saying when the next start comes.
+     */
+    @Test
+    void aBackendThatExitsAtOnceIsRestartedWithBackoffNotInALoop() {
+        LaunchSpec failing = new LaunchSpec(Path.of("/bin/sh"), List.of("sh", "-c", "exit 1"), Map.of(), dir,
+                SIGTERM, Duration.ofSeconds(1), 16, 0600);
+        try (LogCapture log = new LogCapture("io.sluice.spawner.pool.WorkerRunner")) {
+            start(echo(new PoolLimits(1, 1, 1, Duration.ofSeconds(60)), failing));
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.messages(Level.WARN).size() >= 2);
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> log.messages(Level.WARN).size() <= 3);
+            assertThat(log.messages(Level.WARN).get(0)).matches(
+                    "worker echo#0 \\(route /echo/, pid \\d+\\) exited with code 1 after \\d+ ms; restarting in "
+                            + "((8\\d\\d|9\\d\\d) ms|1\\.[012] s)");
+            assertThat(log.messages(Level.WARN).get(1)).matches(".* restarting in (1\\.[6-9]|2\\.[0-4]) s");
+        }
     }
 
     @Test
