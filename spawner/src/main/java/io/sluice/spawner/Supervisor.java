@@ -5,7 +5,6 @@ import io.sluice.spawner.pool.RestartBackoff;
 import io.sluice.spawner.pool.RouteSnapshot;
 import io.sluice.spawner.pool.SnapshotRegistry;
 import io.sluice.spawner.pool.WorkerListener;
-import io.sluice.spawner.posix.NativeCallException;
 import io.sluice.spawner.process.ExitWatcher;
 import io.sluice.spawner.process.ParentDeathLauncher;
 import io.sluice.spawner.process.PosixSpawnLauncher;
@@ -242,7 +241,7 @@ public final class Supervisor {
         }
         try {
             watcher = ExitWatcher.start();
-        } catch (NativeCallException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot start the child reaper: " + e.getMessage(), e);
         }
         launcher = ParentDeathLauncher.wrapIfAvailable(new PosixSpawnLauncher(watcher, ledger));

@@ -136,7 +136,8 @@ final class WorkerRunner {
         String who = "worker %s (route %s, pid %d) %s after %s".formatted(worker.name(), route, run.child.pid(), how,
                 human(uptime));
         worker.setIncarnation(new Incarnation());
-        worker.moveTo(WorkerState.DEAD, how);
+        // The edge's reason stays short: the one line per exit, with the status, is logged below.
+        worker.moveTo(WorkerState.DEAD, "process reaped");
         run.ended(failed);
         if (run.stopReason == null) {
             Duration delay = countCrash(worker, uptime);
