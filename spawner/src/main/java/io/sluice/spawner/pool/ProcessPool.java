@@ -207,7 +207,10 @@ public final class ProcessPool {
             switch (worker.state()) {
                 case DEAD -> run.failBeforeSpawn(new IllegalStateException(
                         "backend '%s' of route '%s' is stopping".formatted(spec.name(), route)));
-                case STOPPING -> gone.add(run.gone);
+                case STOPPING -> {
+                    run.restartWhenReaped = false; // a restart after refusals is off: everything stops
+                    gone.add(run.gone);
+                }
                 case STARTING, RUNNING, DISABLED -> {
                     runner.stop(worker, "supervisor stopping", false);
                     gone.add(run.gone);
