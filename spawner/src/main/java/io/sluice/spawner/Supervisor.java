@@ -1,12 +1,23 @@
 package io.sluice.spawner;
 
 import io.sluice.spawner.pool.ProcessPool;
+import io.sluice.spawner.pool.RestartBackoff;
 import io.sluice.spawner.pool.RouteSnapshot;
 import io.sluice.spawner.pool.SnapshotRegistry;
 import io.sluice.spawner.pool.WorkerListener;
+import io.sluice.spawner.process.ExitWatcher;
+import io.sluice.spawner.process.ParentDeathLauncher;
+import io.sluice.spawner.process.PosixSpawnLauncher;
+import io.sluice.spawner.process.ProcessGroupLedger;
+import io.sluice.spawner.process.ProcessLauncher;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -14,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,13 +34,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns every route's backends and the single control thread ("sluice-supervisor") that changes them, and publishes
  * what the tunnel may use through {@link #registry()}. {@link #start()} and {@link #stop()} may be called from any
- * thread but the supervisor thread; every pool and worker mutation runs on the supervisor thread.
+ * thread but the supervisor thread; every pool and worker mutation runs on the supervisor thread, and so does every
+ * spawn (a child's PDEATHSIG and the spawn recipe want one long-lived spawning thread).
  */
 public final class Supervisor {
 
@@ -36,10 +50,19 @@ public final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration TASK_BOUND = Duration.ofSeconds(30);
+    /** Added to the longest stop ladder: the exit's hop to this thread and the socket unlinks. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(2);
+    /** The process-group ledger's file name inside the runtime directory. */
+    public static final String LEDGER_FILE = "sluice.pids";
 
     private final List<BackendGroup> groups;
     private final InstantSource clock;
     private final SnapshotRegistry registry;
+    /** Where the ledger lives; null for a supervisor of existing servers only, which cannot spawn. */
+    private final Path runtimeDir;
+    // Created on the supervisor thread during start, closed by stop after every child was reaped.
+    private ExitWatcher watcher;
+    private ProcessLauncher launcher;
     private final AtomicBoolean tickRequested = new AtomicBoolean();
     /** Route to its pools in config order; filled on the supervisor thread during start, then only read there. */
     private final Map<String, List<ProcessPool>> pools = new LinkedHashMap<>();
@@ -49,10 +72,24 @@ public final class Supervisor {
     private volatile ScheduledExecutorService executor;
     private volatile Thread thread;
 
+    /** A supervisor of existing servers only: no runtime directory, no launcher; a bin-path backend fails start. */
     public Supervisor(List<BackendGroup> groups, InstantSource clock) {
         this.groups = List.copyOf(groups);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new SnapshotRegistry(this.groups, this::requestTick);
+        this.runtimeDir = null;
+    }
+
+    /**
+     * A supervisor that spawns bin-path backends. {@code runtimeDir} ({@code server.runtime-dir}) holds the ledger of
+     * process groups ({@value #LEDGER_FILE}); start creates it with mode 0700 if missing and kills what a SIGKILLed
+     * earlier Sluice left there before spawning anything.
+     */
+    public Supervisor(List<BackendGroup> groups, InstantSource clock, Path runtimeDir) {
+        this.groups = List.copyOf(groups);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.registry = new SnapshotRegistry(this.groups, this::requestTick);
+        this.runtimeDir = Objects.requireNonNull(runtimeDir, "runtimeDir").toAbsolutePath();
     }
 
     /** The face the tunnel acquires leases from; usable at once, unavailable until started and after stop. */
@@ -65,10 +102,14 @@ public final class Supervisor {
     }
 
     /**
-     * Creates every backend's workers, publishes the first snapshots, and starts ticking once a second. On failure it
-     * stops what it started and rethrows the cause.
+     * Kills leftovers of an earlier run (runtime dir), creates every backend's workers (listening sockets, min-procs
+     * spawns), publishes the first snapshots, and starts ticking once a second. On failure it stops what it started
+     * (every child reaped, every socket file removed) and rethrows the cause.
      *
      * @throws IllegalStateException when not NEW
+     * @throws io.sluice.spawner.pool.WorkerStartException when a worker cannot listen or be spawned; the message
+     *         names route, backend, worker, path or binary and errno with a hint
+     * @throws UncheckedIOException when the runtime directory or its ledger cannot be used
      */
     public synchronized void start() {
         if (state != SupervisorState.NEW) {
@@ -87,7 +128,11 @@ public final class Supervisor {
         enter(SupervisorState.RUNNING);
     }
 
-    /** Takes every backend out of rotation, stops the supervisor thread and returns once it is gone. Idempotent. */
+    /**
+     * Takes every backend out of rotation, runs the stop ladder on every child at once, and returns once all are
+     * reaped and their socket files removed (bounded by the longest ladder plus a margin), the supervisor thread is
+     * gone and the exit watcher closed. Idempotent.
+     */
     public synchronized void stop() {
         if (Thread.currentThread() == thread) {
             throw new IllegalStateException("supervisor cannot be stopped from its own thread");
@@ -115,7 +160,18 @@ public final class Supervisor {
     private void shutDown() {
         enter(SupervisorState.STOPPING);
         try {
-            runOnSupervisorThread(() -> forEachPool(ProcessPool::stop));
+            // Started on the supervisor thread, awaited here: the exits that complete it are handled on that thread.
+            CompletableFuture<Void> reaped = call(this::stopPools);
+            Duration bound = stopBound();
+            try {
+                reaped.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                log.error("supervisor: some workers were not reaped within {}; giving up on them", bound);
+            } catch (ExecutionException e) {
+                log.error("supervisor: stopping the workers failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         } catch (RuntimeException e) {
             log.error("supervisor: stopping the backends failed", e);
         }
@@ -123,22 +179,72 @@ public final class Supervisor {
         awaitThreadGone();
         executor = null;
         thread = null;
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
         enter(SupervisorState.STOPPED);
     }
 
+    private CompletableFuture<Void> stopPools() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        forEachPool(pool -> all.add(pool.stop()));
+        pools.keySet().forEach(this::publish);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    private Duration stopBound() {
+        Duration longest = Duration.ZERO;
+        for (List<ProcessPool> routePools : pools.values()) {
+            for (ProcessPool pool : routePools) {
+                longest = pool.stopBound().compareTo(longest) > 0 ? pool.stopBound() : longest;
+            }
+        }
+        return longest.plus(STOP_MARGIN);
+    }
+
     private void createPools() {
+        if (runtimeDir != null) {
+            prepareSpawning();
+        }
         for (BackendGroup group : groups) {
             String route = group.route();
             WorkerListener republish = (worker, from, to, why) -> publish(route);
             List<ProcessPool> routePools = new ArrayList<>();
+            // In the map before any start, so that a failed start stops what the route already started.
+            pools.put(route, routePools);
             for (BackendSpec spec : group.backends()) {
-                ProcessPool pool = new ProcessPool(route, spec, clock, executor, republish);
+                ProcessPool pool = new ProcessPool(route, spec, clock, executor, executor, republish, launcher,
+                        RestartBackoff.withJitter());
                 routePools.add(pool);
                 pool.start();
             }
-            pools.put(route, List.copyOf(routePools));
             publish(route);
         }
+    }
+
+    /** The runtime dir (0700), the ledger with leftovers of a SIGKILLed Sluice killed, the reaper and launcher. */
+    private void prepareSpawning() {
+        ProcessGroupLedger ledger = new ProcessGroupLedger(runtimeDir.resolve(LEDGER_FILE));
+        try {
+            if (!Files.isDirectory(runtimeDir)) {
+                Files.createDirectories(runtimeDir,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            int killed = ledger.cleanupLeftovers();
+            if (killed > 0) {
+                log.warn("killed {} process group(s) left over from an earlier Sluice (ledger {})", killed, ledger);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("runtime-dir %s: cannot prepare it or its ledger: %s"
+                    .formatted(runtimeDir, e.getMessage()), e);
+        }
+        try {
+            watcher = ExitWatcher.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the child reaper: " + e.getMessage(), e);
+        }
+        launcher = ParentDeathLauncher.wrapIfAvailable(new PosixSpawnLauncher(watcher, ledger));
     }
 
     /** The one periodic step: every pool's rules at the same instant. Never throws, or the schedule would stop. */
@@ -147,6 +253,9 @@ public final class Supervisor {
         try {
             var now = clock.instant();
             forEachPool(pool -> pool.tick(now));
+            // Which stopped worker a waiting connection may be offered depends on loads and time, not only on state
+            // changes: refresh every route once per tick.
+            pools.keySet().forEach(this::publish);
         } catch (RuntimeException e) {
             log.error("supervisor tick failed", e);
         }
@@ -184,16 +293,22 @@ public final class Supervisor {
     }
 
     private void runOnSupervisorThread(Runnable task) {
-        if (Thread.currentThread() == thread) {
+        call(() -> {
             task.run();
-            return;
+            return null;
+        });
+    }
+
+    private <T> T call(Supplier<T> task) {
+        if (Thread.currentThread() == thread) {
+            return task.get();
         }
         ScheduledExecutorService current = executor;
         if (current == null) {
             throw new IllegalStateException("supervisor thread is not running; state " + state());
         }
         try {
-            current.submit(task).get(TASK_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            return current.submit(task::get).get(TASK_BOUND.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("supervisor thread is stopping", e);
         } catch (ExecutionException e) {

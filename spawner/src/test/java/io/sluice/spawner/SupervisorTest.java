@@ -113,8 +113,9 @@ class SupervisorTest {
                 new BackendGroup("/echo/", BalanceKind.LEAST_CONNECTION, List.of(ECHO)),
                 new BackendGroup("/cat/", BalanceKind.LEAST_CONNECTION, List.of(spawned))), clock);
 
-        assertThatThrownBy(supervisor::start).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("backend 'cat' of route '/cat/'");
+        assertThatThrownBy(supervisor::start).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("backend 'cat' of route '/cat/' has bin-path, but this supervisor cannot spawn: it was "
+                        + "created without a runtime directory");
         assertThat(supervisor.state()).isEqualTo(SupervisorState.STOPPED);
         assertThat(supervisorThreadAlive()).isFalse();
         assertThat(supervisor.registry().acquire("/echo/", KEY)).isInstanceOf(Unavailable.class);

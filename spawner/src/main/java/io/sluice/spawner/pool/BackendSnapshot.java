@@ -1,13 +1,15 @@
 package io.sluice.spawner.pool;
 
 import io.sluice.spawner.registry.BackendView;
+import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
 import java.time.Duration;
 
 /**
- * One backend as the registry sees it at one moment: its RUNNING workers (newest first) with their lease owners, and
- * every worker for the backend's load. Immutable apart from the workers' atomic loads; safe on any thread.
+ * One backend as the registry sees it at one moment: its RUNNING workers (newest first) with their lease owners and
+ * runs, every worker for the backend's load, and, for a spawned backend with no RUNNING worker, the worker that will
+ * be started for a waiting connection. Immutable apart from the workers' atomic loads; safe on any thread.
  */
 final class BackendSnapshot implements BackendView {
 
@@ -18,11 +20,27 @@ final class BackendSnapshot implements BackendView {
     private final boolean canGrow;
     private final Worker[] running;
     private final LeaseOwner[] owners;
+    /** Per running worker: its run (ready and exit futures), or null for an existing server. */
+    private final Incarnation[] runs;
     private final Worker[] all;
+    /** The worker a connection waits for when none runs; null when there is none to start. */
+    private final Worker pending;
+    private final LeaseOwner pendingOwner;
+    private final Incarnation pendingRun;
     private final String inactiveDetail;
 
     BackendSnapshot(BackendSpec spec, Worker[] running, LeaseOwner[] owners, Worker[] all, boolean canGrow,
                     String inactiveDetail) {
+        this(spec, running, owners, new Incarnation[running.length], all, canGrow, null, null, null, inactiveDetail);
+    }
+
+    BackendSnapshot(BackendSpec spec, Worker[] running, LeaseOwner[] owners, Incarnation[] runs, Worker[] all,
+                    boolean canGrow, Worker pending, LeaseOwner pendingOwner, Incarnation pendingRun,
+                    String inactiveDetail) {
+        this.runs = runs;
+        this.pending = pending;
+        this.pendingOwner = pendingOwner;
+        this.pendingRun = pendingRun;
         this.name = spec.name();
         this.address = spec.address();
         this.connectTimeout = spec.connectTimeout();
@@ -57,8 +75,25 @@ final class BackendSnapshot implements BackendView {
         return running[index];
     }
 
-    LeaseOwner owner(int index) {
-        return owners[index];
+    /** A lease on running worker {@code index}; the caller has claimed its load. */
+    Lease lease(String route, int index) {
+        Incarnation run = runs[index];
+        if (run == null) {
+            return new Lease(route, name, running[index].address(), connectTimeout, owners[index]);
+        }
+        return new Lease(route, name, running[index].address(), connectTimeout, owners[index], run.readyView,
+                run.exitView);
+    }
+
+    /** The worker to be started for a waiting connection, or null. */
+    Worker pending() {
+        return pending;
+    }
+
+    /** A lease on the {@link #pending()} worker, ready once it was spawned; the caller has claimed its load. */
+    Lease pendingLease(String route) {
+        return new Lease(route, name, pending.address(), connectTimeout, pendingOwner, pendingRun.readyView,
+                pendingRun.exitView);
     }
 
     String name() {
@@ -94,8 +129,9 @@ final class BackendSnapshot implements BackendView {
         return sum;
     }
 
+    /** In rotation: a worker runs, or one will be started for the connection (min-procs 0, restart soon). */
     @Override
     public boolean active() {
-        return running.length > 0;
+        return running.length > 0 || pending != null;
     }
 }

@@ -1,86 +1,178 @@
 package io.sluice.spawner.pool;
 
+import io.sluice.spawner.process.ExitStatus;
+import io.sluice.spawner.process.ProcessLauncher;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.PoolLimits;
+import io.sluice.spawner.spec.StopLadder;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The workers of one backend of one route and the rules that change them, driven by {@link #tick(Instant)}
  * (lighttpd's {@code gw_handle_trigger_host}). A backend without {@code bin-path} is a pool of exactly one worker that
- * is never spawned. Confined to the supervisor thread, except {@link #snapshot()} results, which are immutable.
+ * is never spawned; a spawned backend has {@code max-procs} worker slots with ids 0..max-procs-1, reused across runs.
+ * Confined to the supervisor thread, except {@link #snapshot()} results, which are immutable.
  */
 public final class ProcessPool {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+    /** Refused connects in a row after which a worker is restarted rather than only disabled (lighttpd B14). */
+    static final int REFUSALS_BEFORE_RESTART = 3;
 
     private final String route;
     private final BackendSpec spec;
     private final InstantSource clock;
     private final Executor supervisorThread;
     private final WorkerListener listener;
-    /** Newest first, as lighttpd prepends procs: among equal loads the newest worker wins. */
-    private final List<Worker> workers = new ArrayList<>();
+    private final WorkerRunner runner;
+    private final WorkerSlots workers = new WorkerSlots();
     private final Map<Worker, LeaseOwner> owners = new IdentityHashMap<>();
+    private boolean stopped;
 
     /**
+     * A pool for an existing server (no {@code bin-path}).
+     *
      * @param supervisorThread where lease reports are posted; must run tasks one at a time, on the thread that owns
      *                         this pool
      * @param listener         told of every worker state change (the supervisor republishes the route's snapshot)
      */
     public ProcessPool(String route, BackendSpec spec, InstantSource clock, Executor supervisorThread,
                        WorkerListener listener) {
+        this(route, spec, clock, supervisorThread, null, listener, null, RestartBackoff.withJitter());
+    }
+
+    /**
+     * A pool that may spawn ({@code spec.launch()} set) or not.
+     *
+     * @param timer    runs the stop ladder's escalation steps; the supervisor's own scheduler
+     * @param launcher starts worker processes; called on the supervisor thread only
+     */
+    public ProcessPool(String route, BackendSpec spec, InstantSource clock, Executor supervisorThread,
+                       ScheduledExecutorService timer, WorkerListener listener, ProcessLauncher launcher,
+                       RestartBackoff backoff) {
         this.route = Objects.requireNonNull(route, "route");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.supervisorThread = Objects.requireNonNull(supervisorThread, "supervisorThread");
         this.listener = Objects.requireNonNull(listener, "listener");
+        if (spec.hasLaunch()) {
+            Objects.requireNonNull(timer, "timer");
+            if (launcher == null) {
+                throw new IllegalArgumentException(("backend '%s' of route '%s' has bin-path, but this supervisor "
+                        + "cannot spawn: it was created without a runtime directory").formatted(spec.name(), route));
+            }
+            this.runner = new WorkerRunner(route, spec, clock, supervisorThread, timer, launcher, backoff,
+                    StopLadder.of(spec.launch()), this::reaped);
+        } else {
+            this.runner = null;
+        }
     }
 
-    /** Creates the first workers: for an existing server, its one worker, RUNNING at once. */
+    /**
+     * Creates the first workers: for an existing server its one worker, RUNNING at once; for a spawned backend its
+     * slots, starting {@code min-procs} of them.
+     *
+     * @throws WorkerStartException when a worker cannot listen or be spawned; the caller stops the pool
+     */
     public void start() {
         if (!workers.isEmpty()) {
             throw new IllegalStateException("backend '%s' of route '%s' already started".formatted(spec.name(), route));
         }
-        if (spec.hasLaunch()) {
-            throw new UnsupportedOperationException(
-                    "backend '%s' of route '%s': spawned backends (bin-path) are not supported yet"
-                            .formatted(spec.name(), route));
+        if (!spec.hasLaunch()) {
+            add(new Worker(spec.name(), 0, spec.address(), spec.disableTime(), clock, WorkerState.RUNNING, listener));
+            return;
         }
-        add(new Worker(spec.name(), 0, spec.address(), spec.disableTime(), clock, WorkerState.RUNNING, listener));
+        for (int id = 0; id < spec.limits().maxProcs(); id++) {
+            Worker slot = new Worker(spec.name(), id, spec.address().forWorker(id), spec.disableTime(), clock,
+                    WorkerState.DEAD, listener);
+            slot.setIncarnation(new Incarnation());
+            add(slot);
+        }
+        for (int id = 0; id < spec.limits().minProcs(); id++) {
+            launch(workers.get(id), "min-procs " + spec.limits().minProcs());
+        }
     }
 
     /**
-     * One step of the pool rules at {@code now}, in lighttpd's order. The spawned-pool rules (restart dead workers,
-     * spawn on overload, stop one idle worker) join here, in this one method.
+     * One step of the pool rules at {@code now}, in lighttpd's order ({@code gw_restart_dead_procs}, then adaptive
+     * spawning, then the idle kill). Demand nudges from acquire call this same method.
      */
     public void tick(Instant now) {
-        for (Worker worker : workers) {
+        if (stopped) {
+            return;
+        }
+        for (Worker worker : workers.byId()) {
             // disable-time: a worker disabled after a connect failure returns on the first tick past its deadline.
             if (worker.state() == WorkerState.DISABLED && now.isAfter(worker.disabledUntil())) {
                 worker.moveTo(WorkerState.RUNNING,
                         "re-enabled after disable-time " + spec.disableTime().toSeconds() + "s");
             }
         }
+        if (runner == null) {
+            return;
+        }
+        PoolLimits limits = spec.limits();
+        for (Worker worker : workers.byId()) {
+            // Crash restart with backoff (1 s doubling to 60 s, jitter): a crashed worker restarts once its backoff
+            // passed and, as lighttpd's DIED rule, only when its load is 0, so a crash loop cannot spin.
+            if (worker.restartAt() != null && WorkerSlots.spawnable(worker, now)) {
+                tryLaunch(worker, "restart after crash");
+            }
+        }
+        // min-procs: at least this many workers run; a worker we stopped is started again only for this.
+        Worker next;
+        while (workers.liveCount() < limits.minProcs() && (next = workers.firstSpawnable(now)) != null) {
+            if (!tryLaunch(next, "min-procs " + limits.minProcs())) {
+                break; // the next slot would fail alike; its backoff retries it
+            }
+        }
+        // max-procs, max-load-per-proc: one more worker per tick when every running worker is above
+        // max-load-per-proc, or when connections wait for the worker the registry offered (min-procs 0). Only DEAD
+        // slots are started, and there are max-procs of them, so max-procs is never exceeded.
+        Worker demanded = workers.demanded(now);
+        if (demanded != null) {
+            tryLaunch(demanded, "a connection is waiting for it");
+        } else if (workers.everyRunningWorkerAbove(limits.maxLoadPerProc())
+                && (next = workers.firstSpawnable(now)) != null) {
+            tryLaunch(next, "every running worker is above max-load-per-proc " + limits.maxLoadPerProc());
+        }
+        // idle-timeout: while more than min-procs run, stop the newest idle worker through the ladder; one per tick.
+        Worker idle = workers.newestIdle(now.minus(limits.idleTimeout()));
+        if (workers.liveCount() > limits.minProcs() && idle != null) {
+            runner.stop(idle, "idle for idle-timeout " + limits.idleTimeout().toSeconds() + "s", false);
+        }
     }
 
     /**
-     * A tunnel could not connect to {@code worker}: take it out of rotation for {@code disable-time}. Reports about a
-     * worker that is no longer RUNNING (a second failure of an older lease) change nothing.
+     * A tunnel could not connect to {@code worker}: take it out of rotation for {@code disable-time}; after
+     * {@value #REFUSALS_BEFORE_RESTART} refusals in a row, restart a spawned worker through the stop ladder. Reports
+     * about a worker that is no longer in rotation (a second failure of an older lease) change nothing else.
      */
     void connectFailed(Worker worker, Throwable cause) {
         int failures = worker.countConnectFailure();
-        if (worker.state() != WorkerState.RUNNING) {
+        WorkerState state = worker.state();
+        if (runner != null && !stopped && failures >= REFUSALS_BEFORE_RESTART
+                && (state == WorkerState.RUNNING || state == WorkerState.DISABLED)) {
+            log.warn("route={} backend={} worker {}: refused {} connections in a row (last: {}); restarting it",
+                    route, spec.name(), worker.name(), failures, cause.toString());
+            runner.stop(worker, "refused %d connections in a row".formatted(failures), true);
+            return;
+        }
+        if (state != WorkerState.RUNNING) {
             log.debug("route={} backend={} worker={}: connect failure while {}: {}", route, spec.name(), worker.id(),
-                    worker.state(), cause.toString());
+                    state, cause.toString());
             return;
         }
         log.warn("route={} backend={} address={}: connect failed ({}); disabled for disable-time {}s "
@@ -89,54 +181,103 @@ public final class ProcessPool {
         worker.moveTo(WorkerState.DISABLED, "connect failed: " + cause);
     }
 
-    /** Takes every worker out of rotation for good (supervisor stop); idempotent. */
-    public void stop() {
-        for (Worker worker : workers) {
-            WorkerState state = worker.state();
-            if (state == WorkerState.DEAD) {
-                continue;
+    /**
+     * Takes every worker out of rotation for good and runs the stop ladder on every process (supervisor stop);
+     * idempotent. Connections still waiting for an on-demand start fail.
+     *
+     * @return completes once every process was reaped and every socket file removed
+     */
+    public CompletableFuture<Void> stop() {
+        stopped = true;
+        if (runner == null) {
+            for (Worker worker : workers.byId()) {
+                if (worker.state() != WorkerState.DEAD) {
+                    if (worker.state() != WorkerState.STOPPING) {
+                        worker.moveTo(WorkerState.STOPPING, "supervisor stopping");
+                    }
+                    // An existing server has nothing to signal or reap.
+                    worker.moveTo(WorkerState.DEAD, "supervisor stopped");
+                }
             }
-            if (state != WorkerState.STOPPING) {
-                worker.moveTo(WorkerState.STOPPING, "supervisor stopping");
-            }
-            // An existing server has nothing to signal or reap; the stop ladder for spawned workers goes here.
-            worker.moveTo(WorkerState.DEAD, "supervisor stopped");
+            return CompletableFuture.completedFuture(null);
         }
+        List<CompletableFuture<Void>> gone = new ArrayList<>();
+        for (Worker worker : workers.byId()) {
+            Incarnation run = worker.incarnation();
+            switch (worker.state()) {
+                case DEAD -> run.failBeforeSpawn(new IllegalStateException(
+                        "backend '%s' of route '%s' is stopping".formatted(spec.name(), route)));
+                case STOPPING -> {
+                    run.restartWhenReaped = false; // a restart after refusals is off: everything stops
+                    gone.add(run.gone);
+                }
+                case STARTING, RUNNING, DISABLED -> {
+                    runner.stop(worker, "supervisor stopping", false);
+                    gone.add(run.gone);
+                }
+            }
+        }
+        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
+    }
+
+    /** The longest a {@link #stop()} may take: the ladder's graces; zero for an existing server. */
+    public Duration stopBound() {
+        if (!spec.hasLaunch()) {
+            return Duration.ZERO;
+        }
+        return StopLadder.of(spec.launch()).steps().stream().map(StopLadder.Step::grace)
+                .reduce(Duration.ZERO, Duration::plus);
     }
 
     /** An immutable view of this backend for the registry: its RUNNING workers, newest first. */
     BackendSnapshot snapshot() {
         List<Worker> running = new ArrayList<>();
-        for (Worker worker : workers) {
+        for (Worker worker : workers.newestFirst()) {
             if (worker.state() == WorkerState.RUNNING) {
                 running.add(worker);
             }
         }
         LeaseOwner[] runningOwners = running.stream().map(owners::get).toArray(LeaseOwner[]::new);
-        // Spawned pools may grow while fewer than max-procs workers exist; an existing server never can.
-        boolean canGrow = spec.hasLaunch() && workers.size() < spec.limits().maxProcs();
-        return new BackendSnapshot(spec, running.toArray(Worker[]::new), runningOwners,
-                workers.toArray(Worker[]::new), canGrow, describeInactive());
+        Incarnation[] runs = running.stream().map(Worker::incarnation).toArray(Incarnation[]::new);
+        // A connection may wait for a start only at a spawned backend; with connect-timeout 0 (no bound) it waits
+        // at most for the longest backoff.
+        boolean spawns = runner != null && !stopped;
+        Worker pending = spawns && running.isEmpty() ? workers.offer(clock.instant(),
+                spec.connectTimeout().isZero() ? RestartBackoff.MAX : spec.connectTimeout()) : null;
+        // Spawned pools may grow while a slot is free; an existing server never can.
+        boolean canGrow = spawns && workers.liveCount() < spec.limits().maxProcs();
+        return new BackendSnapshot(spec, running.toArray(Worker[]::new), runningOwners, runs,
+                workers.byId().toArray(Worker[]::new), canGrow, pending, pending == null ? null : owners.get(pending),
+                pending == null ? null : pending.incarnation(), workers.describeInactive());
     }
 
-    /** Why no worker is in rotation, as "1 disabled, 1 dead"; only meaningful when none is RUNNING. */
-    private String describeInactive() {
-        int[] counts = new int[WorkerState.values().length];
-        for (Worker worker : workers) {
-            counts[worker.state().ordinal()]++;
+    /** Starts {@code worker} for a rule; a failure is logged and becomes a backoff, as a crash does. */
+    private boolean tryLaunch(Worker worker, String why) {
+        try {
+            launch(worker, why);
+            return true;
+        } catch (WorkerStartException e) {
+            // WorkerRunner logged it and scheduled the retry.
+            log.debug("route={} backend={}: {}", route, spec.name(), e.getMessage());
+            return false;
         }
-        StringBuilder detail = new StringBuilder();
-        for (WorkerState state : WorkerState.values()) {
-            if (counts[state.ordinal()] > 0) {
-                detail.append(detail.length() == 0 ? "" : ", ")
-                        .append(counts[state.ordinal()]).append(' ').append(state.name().toLowerCase());
-            }
+    }
+
+    private void launch(Worker worker, String why) {
+        workers.makeNewest(worker);
+        runner.launch(worker, why);
+    }
+
+    /** Called by the runner once a worker's process was reaped and the worker is DEAD. */
+    private void reaped(Worker worker) {
+        if (stopped) {
+            worker.incarnation().failBeforeSpawn(new IllegalStateException(
+                    "backend '%s' of route '%s' is stopping".formatted(spec.name(), route)));
         }
-        return detail.length() == 0 ? "no worker" : detail.toString();
     }
 
     private void add(Worker worker) {
-        workers.add(0, worker);
+        workers.add(worker);
         owners.put(worker, new LeaseOwner(this, worker, supervisorThread, clock));
     }
 
@@ -150,6 +291,22 @@ public final class ProcessPool {
 
     /** The workers, newest first. Supervisor thread only. */
     public List<Worker> workers() {
-        return Collections.unmodifiableList(workers);
+        return workers.newestFirst();
+    }
+
+    /** The worker with {@code id}. Supervisor thread only. */
+    public Worker worker(int id) {
+        return workers.get(id);
+    }
+
+    /**
+     * Whether {@code status} is how a process ends when asked to stop with {@code killSignal}: exit 0, death by that
+     * signal, or exit code 128 + signal (shells and the JVM report a handled TERM as 143). lighttpd likewise stays
+     * quiet about kill-signal deaths.
+     */
+    static boolean expectedStopExit(ExitStatus status, int killSignal) {
+        return status.isSuccess()
+                || status instanceof ExitStatus.Killed killed && killed.signal() == killSignal
+                || status instanceof ExitStatus.Exited exited && exited.code() == 128 + killSignal;
     }
 }

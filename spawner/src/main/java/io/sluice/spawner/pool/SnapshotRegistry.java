@@ -67,16 +67,22 @@ public final class SnapshotRegistry implements Registry {
             return slot.outage(snapshot);
         }
         BackendSnapshot backend = backends.get(chosen);
-        int index = backend.pickWorker();
-        Worker worker = backend.worker(index);
-        int load = worker.acquireLoad();
-        if (backend.wantsAnotherWorker(load)) {
-            nudge.run();
-        }
         if (slot.inOutage.get()) {
             slot.recovered(route, backend.name());
         }
-        return new Lease(route, backend.name(), worker.address(), backend.connectTimeout(), backend.owner(index));
+        int index = backend.pickWorker();
+        if (index < 0) {
+            // None runs, but one can start (min-procs 0, or a restart within connect-timeout): the connection
+            // waits on the lease's ready() for the spawn this nudge triggers; the claimed load is the demand.
+            backend.pending().acquireLoad();
+            nudge.run();
+            return backend.pendingLease(route);
+        }
+        int load = backend.worker(index).acquireLoad();
+        if (backend.wantsAnotherWorker(load)) {
+            nudge.run();
+        }
+        return backend.lease(route, index);
     }
 
     /** One route's policy, current snapshot and outage flag; the flag outlives snapshots so an outage logs once. */

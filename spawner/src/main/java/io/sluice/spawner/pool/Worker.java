@@ -31,10 +31,19 @@ public final class Worker {
     private WorkerState state;
     /** Set only while DISABLED. */
     private Instant disabledUntil;
+    /** Set only while DEAD after a crash: the earliest restart (backoff). */
+    private Instant restartAt;
+    /** Only while DEAD: the registry offers this worker to connections that wait for its on-demand start. */
+    private boolean offered;
+    /** Crashes in a row, for the restart backoff; survives the DEAD state, reset by a healthy run. */
+    private int crashes;
+    /** Spawned workers only: the current or next run of the process; null for an existing server. */
+    private Incarnation incarnation;
 
     /**
-     * A worker in its first state: STARTING for a spawned one, RUNNING for an existing server. No listener is told,
-     * because the supervisor publishes a snapshot after creating workers anyway.
+     * A worker in its first state: RUNNING for an existing server, DEAD for a spawned slot that has not run yet
+     * (lighttpd's {@code gw_proc_init}), STARTING for one about to be spawned. No listener is told, because the
+     * supervisor publishes a snapshot after creating workers anyway.
      */
     public Worker(String backendName, int id, BackendAddress address, Duration disableTime, InstantSource clock,
                   WorkerState initial, WorkerListener listener) {
@@ -45,7 +54,7 @@ public final class Worker {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.state = Objects.requireNonNull(initial, "initial");
         this.listener = Objects.requireNonNull(listener, "listener");
-        if (initial != WorkerState.STARTING && initial != WorkerState.RUNNING) {
+        if (initial != WorkerState.STARTING && initial != WorkerState.RUNNING && initial != WorkerState.DEAD) {
             throw new IllegalArgumentException(
                     "worker %s#%d: cannot be created %s".formatted(backendName, id, initial));
         }
@@ -65,8 +74,12 @@ public final class Worker {
             throw new IllegalStateException("worker %s: cannot move %s -> %s".formatted(name(), from, next));
         }
         disabledUntil = next == WorkerState.DISABLED ? clock.instant().plus(disableTime) : null;
+        restartAt = null;
+        offered = false;
         state = next;
-        if (next == WorkerState.RUNNING) {
+        if (from == WorkerState.STARTING) {
+            // A fresh process starts with a clean record. A re-enable does not: refusals must add up across
+            // disable-time windows, or a worker that refuses forever is never restarted (lighttpd B14).
             consecutiveConnectFailures.set(0);
         }
         log.info("worker {} ({}) {} -> {}: {}", name(), address.describe(), from, next, why);
@@ -102,6 +115,55 @@ public final class Worker {
     /** When a DISABLED worker may return to rotation; null in every other state. Supervisor thread only. */
     public Instant disabledUntil() {
         return disabledUntil;
+    }
+
+    /** The earliest restart after a crash; null unless DEAD after a crash. Supervisor thread only. */
+    public Instant restartAt() {
+        return restartAt;
+    }
+
+    /** Holds a DEAD worker back until {@code at} (restart backoff). Supervisor thread only. */
+    void restartNoEarlierThan(Instant at) {
+        if (state != WorkerState.DEAD) {
+            throw new IllegalStateException("worker %s: a restart time needs DEAD, not %s".formatted(name(), state));
+        }
+        restartAt = at;
+    }
+
+    /** Whether the registry offers this DEAD worker to connections that wait for its start. Supervisor thread. */
+    boolean offered() {
+        return offered;
+    }
+
+    void offer() {
+        if (state != WorkerState.DEAD) {
+            throw new IllegalStateException("worker %s: only a DEAD worker can be offered, not %s"
+                    .formatted(name(), state));
+        }
+        offered = true;
+    }
+
+    /** Crashes in a row. Supervisor thread only. */
+    public int crashes() {
+        return crashes;
+    }
+
+    void setCrashes(int crashes) {
+        this.crashes = crashes;
+    }
+
+    /** The current or next run of a spawned worker; null for an existing server. Supervisor thread only. */
+    Incarnation incarnation() {
+        return incarnation;
+    }
+
+    void setIncarnation(Incarnation incarnation) {
+        this.incarnation = incarnation;
+    }
+
+    /** Counts as use now, so a fresh worker is not idle-stopped at once. Supervisor thread. */
+    void markUsed(Instant now) {
+        lastUsed = now;
     }
 
     /** Connections currently held or being made to this worker. Any thread. */

@@ -76,8 +76,9 @@ class WorkerTest {
     }
 
     @Test
-    void cannotBeCreatedStoppingOrDead() {
-        assertThatThrownBy(() -> worker(WorkerState.DEAD)).hasMessage("worker php#2: cannot be created DEAD");
+    void cannotBeCreatedStoppingOrDisabled() {
+        assertThatThrownBy(() -> worker(WorkerState.STOPPING)).hasMessage("worker php#2: cannot be created STOPPING");
+        assertThatThrownBy(() -> worker(WorkerState.DISABLED)).hasMessage("worker php#2: cannot be created DISABLED");
     }
 
     @Test

@@ -1,0 +1,179 @@
+package io.sluice.spawner.pool;
+
+import io.sluice.spawner.process.ChildProcess;
+import io.sluice.spawner.process.ExitStatus;
+import io.sluice.spawner.process.ListenSocket;
+import io.sluice.spawner.process.ProcessLauncher;
+import io.sluice.spawner.process.SpawnException;
+import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.StopLadder;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the processes of one spawned backend's workers: listen and spawn (DEAD -> STARTING -> RUNNING), the stop
+ * ladder (-> STOPPING), and the exit (-> DEAD, with the crash backoff). Decides nothing about when; that is
+ * {@link ProcessPool#tick}. Supervisor thread only; exits arrive on the reaper thread and hop to it.
+ */
+final class WorkerRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerRunner.class);
+
+    private final String route;
+    private final BackendSpec spec;
+    private final InstantSource clock;
+    private final Executor supervisorThread;
+    private final ScheduledExecutorService timer;
+    private final ProcessLauncher launcher;
+    private final RestartBackoff backoff;
+    private final StopLadder ladder;
+    private final Consumer<Worker> reaped;
+
+    WorkerRunner(String route, BackendSpec spec, InstantSource clock, Executor supervisorThread,
+                 ScheduledExecutorService timer, ProcessLauncher launcher, RestartBackoff backoff, StopLadder ladder,
+                 Consumer<Worker> reaped) {
+        this.route = route;
+        this.spec = spec;
+        this.clock = clock;
+        this.supervisorThread = supervisorThread;
+        this.timer = timer;
+        this.launcher = launcher;
+        this.backoff = backoff;
+        this.ladder = ladder;
+        this.reaped = reaped;
+    }
+
+    /**
+     * Listens on the worker's address and spawns its process; RUNNING on return, when connections already queue in
+     * the backlog, so the incarnation's ready() completes. On failure the worker is DEAD with a backoff, waiters fail.
+     *
+     * @throws WorkerStartException naming route, backend, worker, path or binary, errno and hint
+     */
+    void launch(Worker worker, String why) {
+        Incarnation run = worker.incarnation();
+        worker.moveTo(WorkerState.STARTING, why);
+        try {
+            run.socket = listen(worker.address());
+            run.child = launcher.launch(spec.launch(), run.socket,
+                    Map.of("SLUICE_ROUTE", route, "SLUICE_WORKER_ID", Integer.toString(worker.id())), worker.name());
+        } catch (IOException | RuntimeException e) {
+            failedToStart(worker, run, e);
+        }
+        Instant now = clock.instant();
+        run.startedAt = now;
+        worker.markUsed(now);
+        ChildProcess child = run.child;
+        worker.moveTo(WorkerState.RUNNING, "pid %d listening on %s".formatted(child.pid(),
+                worker.address().describe()));
+        run.ready.complete(null);
+        // Attached last: even a child that is already gone is handled as the exit of a RUNNING worker.
+        child.exit().whenCompleteAsync((status, failure) -> {
+            try {
+                exited(worker, run, status, failure);
+            } catch (RuntimeException e) {
+                log.error("worker {}: handling its exit failed", worker.name(), e);
+            }
+        }, supervisorThread);
+    }
+
+    /**
+     * Runs the stop ladder on a live worker: STOPPING until the exit arrives. Idle stop, scale-down, restart after
+     * refusals and shutdown all come here.
+     *
+     * @param restart start it again as soon as it is reaped
+     */
+    void stop(Worker worker, String reason, boolean restart) {
+        Incarnation run = worker.incarnation();
+        run.stopReason = reason;
+        run.restartWhenReaped = restart;
+        worker.moveTo(WorkerState.STOPPING, reason);
+        // The ladder's progress lives in the child's LadderRun, which exists only while this worker is STOPPING.
+        run.child.stop(ladder, timer);
+    }
+
+    private void failedToStart(Worker worker, Incarnation run, Exception e) {
+        String problem = e instanceof SpawnException ? e.getMessage()
+                : "worker %s: cannot listen on %s: %s".formatted(worker.name(), worker.address().describe(),
+                        e.getMessage());
+        WorkerStartException failure = new WorkerStartException(
+                "route '%s' backend '%s': %s".formatted(route, spec.name(), problem), e);
+        if (run.socket != null) {
+            run.socket.close();
+        }
+        worker.setIncarnation(new Incarnation());
+        worker.moveTo(WorkerState.DEAD, "could not start");
+        Duration delay = countCrash(worker, Duration.ZERO);
+        log.warn("{}; retrying in {}", failure.getMessage(), human(delay));
+        run.failBeforeSpawn(failure);
+        throw failure;
+    }
+
+    /**
+     * The process of {@code run} was reaped: DEAD, one log line, the lease futures complete, the socket file goes.
+     * The socket is not kept for the next run: while the worker is DEAD (up to a minute of backoff) a kept socket
+     * would accept connections into its backlog that nobody serves, so the tunnel would "connect" and hang instead
+     * of failing over or answering 503; a removed socket refuses at once, and an idle-stopped worker leaves no file.
+     */
+    private void exited(Worker worker, Incarnation run, ExitStatus status, Throwable failure) {
+        if (worker.incarnation() != run) {
+            log.error("worker {}: exit of an older run reported; ignored", worker.name());
+            return;
+        }
+        Instant now = clock.instant();
+        Duration uptime = Duration.between(run.startedAt, now);
+        String how = failure != null ? "ended, status unknown (" + failure.getMessage() + ")" : status.describe();
+        boolean failed = failure != null || !status.isSuccess();
+        String who = "worker %s (route %s, pid %d) %s after %s".formatted(worker.name(), route, run.child.pid(), how,
+                human(uptime));
+        worker.setIncarnation(new Incarnation());
+        // The edge's reason stays short: the one line per exit, with the status, is logged below.
+        worker.moveTo(WorkerState.DEAD, "process reaped");
+        run.ended(failed);
+        if (run.stopReason == null) {
+            Duration delay = countCrash(worker, uptime);
+            log.warn("{}; restarting in {}", who, human(delay));
+        } else if (run.restartWhenReaped) {
+            worker.restartNoEarlierThan(now);
+            log.info("{} (stopped: {}); restarting now", who, run.stopReason);
+        } else if (failure == null && ProcessPool.expectedStopExit(status, spec.launch().killSignal())) {
+            log.info("{} (stopped: {})", who, run.stopReason);
+        } else {
+            log.warn("{} (stopped: {})", who, run.stopReason);
+        }
+        reaped.accept(worker);
+    }
+
+    /** Counts a crash (or failed start) of a DEAD worker and holds it back for the backoff; returns the delay. */
+    private Duration countCrash(Worker worker, Duration uptime) {
+        int crashes = backoff.wasHealthy(uptime) ? 1 : worker.crashes() + 1;
+        worker.setCrashes(crashes);
+        Duration delay = backoff.delay(crashes);
+        worker.restartNoEarlierThan(clock.instant().plus(delay));
+        return delay;
+    }
+
+    private ListenSocket listen(BackendAddress address) throws IOException {
+        int backlog = spec.launch().listenBacklog();
+        if (address instanceof BackendAddress.UnixPath unix) {
+            return ListenSocket.unix(unix.path(), backlog, spec.launch().socketMode());
+        }
+        BackendAddress.Tcp tcp = (BackendAddress.Tcp) address;
+        return ListenSocket.tcp(tcp.host(), tcp.port(), backlog);
+    }
+
+    /** "12 ms", "2.1 s". */
+    static String human(Duration duration) {
+        long millis = duration.toMillis();
+        return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+}
