@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Nothing outlives Sluice: a SIGTERM stops every worker and removes every socket; after a SIGKILL the next start cleans up. */
+/**
+ * Nothing outlives Sluice: a SIGTERM stops every worker and removes every socket; after a SIGKILL the next start
+ * kills what is left (the ledger of process groups) and takes over the stale socket paths.
+ */
 class SpawnerLifecycleIT {
     private SocketDir dir;
     private final Workers workers = new Workers();
@@ -94,8 +97,9 @@ class SpawnerLifecycleIT {
             first.process().destroyForcibly();
             first.awaitExit(Duration.ofSeconds(20));
         }
-        // Its workers hold their listening sockets and outlive it, as FastCGI workers do.
-        assertThat(workers.pids()).containsAll(orphans);
+        // Workers start under setpriv --pdeathsig where util-linux has it and then die with Sluice; elsewhere they
+        // hold their listening sockets and live on, as FastCGI workers do. Either way the socket files are left.
+        assertThat(socketFiles()).isNotEmpty();
 
         try (SluiceProcess second = SluiceProcess.start(List.of(), "run", "-c", config.toString())) {
             int port = second.awaitListening();

@@ -24,7 +24,7 @@ public final class RunningSluice implements AutoCloseable {
 
     private RunningSluice(SluiceConfig config) throws Exception {
         List<BackendGroup> groups = config.routes().stream().map(RouteSpec::backends).toList();
-        supervisor = new Supervisor(groups, InstantSource.system());
+        supervisor = new Supervisor(groups, InstantSource.system(), config.server().runtimeDir());
         supervisor.start();
         server = new TunnelServer(config, supervisor.registry());
         try {

@@ -39,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
         }
         LogLevels.apply(loaded.debug());
         List<BackendGroup> groups = loaded.routes().stream().map(RouteSpec::backends).toList();
-        Supervisor supervisor = new Supervisor(groups, InstantSource.system());
+        Supervisor supervisor = new Supervisor(groups, InstantSource.system(), loaded.server().runtimeDir());
         TunnelServer server = new TunnelServer(loaded, supervisor.registry());
         Runnable stopAll = new StopSequence(server, supervisor);
         StopSignals signals = StopSignals.install();
@@ -49,6 +49,7 @@ final class RunCommand implements Callable<Integer> {
             supervisor.start();
             server.start();
         } catch (IOException | RuntimeException e) {
+            // One clear line: the spawner and the server word their failures for users (path, errno, hint).
             log.error("cannot start: {}", describe(e));
             stopAll.run();
             return SluiceMain.EXIT_RUNTIME;
