@@ -54,11 +54,21 @@ class EchoRoundTripIT {
 
     @AfterAll
     void stop() throws Exception {
-        netty.close();
-        sluice.close();
-        unixEcho.close();
-        tcpEcho.close();
-        dir.close();
+        if (netty != null) {
+            netty.close();
+        }
+        if (sluice != null) {
+            sluice.close();
+        }
+        if (unixEcho != null) {
+            unixEcho.close();
+        }
+        if (tcpEcho != null) {
+            tcpEcho.close();
+        }
+        if (dir != null) {
+            dir.close();
+        }
     }
 
     Stream<Arguments> cases() {

@@ -44,9 +44,15 @@ class HandshakeStatusIT {
 
     @AfterAll
     void stop() throws Exception {
-        sluice.close();
-        echo.close();
-        dir.close();
+        if (sluice != null) {
+            sluice.close();
+        }
+        if (echo != null) {
+            echo.close();
+        }
+        if (dir != null) {
+            dir.close();
+        }
     }
 
     private Response upgrade(String path, String... headers) throws Exception {

@@ -19,12 +19,21 @@ import java.util.concurrent.TimeUnit;
  * its {@code ready} line, which proves the listener is ours. Every stdout line is kept for assertions.
  */
 public final class BackendProcess implements AutoCloseable {
+    /** Every backend still running; a failed setup must not leave one behind when the test JVM ends. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "kill-test-backends"));
+    }
+
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private BackendProcess(List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         this.process = builder.start();
+        LIVE.add(process);
         Thread reader = new Thread(this::readLines, "backend-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -93,6 +102,7 @@ public final class BackendProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        LIVE.remove(process);
         process.destroyForcibly();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("test backend " + process.pid() + " did not exit");

@@ -24,10 +24,17 @@ public final class Workers {
 
     /** Every live process of this machine that is one of these workers (zombies excluded). */
     public List<ProcessHandle> alive() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(tag)).orElse(false))
-                .filter(Workers::notZombie)
-                .toList();
+        return ProcessHandle.allProcesses().filter(this::tagged).filter(Workers::notZombie).toList();
+    }
+
+    /** Reads /proc/PID/cmdline itself: ProcessHandle.Info may drop the arguments of long command lines. */
+    private boolean tagged(ProcessHandle process) {
+        try {
+            byte[] cmdline = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + process.pid() + "/cmdline"));
+            return new String(cmdline, java.nio.charset.StandardCharsets.UTF_8).contains("\0" + tag + "\0");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     public List<Long> pids() {
