@@ -10,6 +10,7 @@ import io.sluice.spawner.process.ParentDeathLauncher;
 import io.sluice.spawner.process.PosixSpawnLauncher;
 import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.process.ProcessLauncher;
+import io.sluice.spawner.process.RuntimeDirLock;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
@@ -63,6 +64,7 @@ public final class Supervisor {
     // Created on the supervisor thread during start, closed by stop after every child was reaped.
     private ExitWatcher watcher;
     private ProcessLauncher launcher;
+    private RuntimeDirLock runtimeDirLock;
     private final AtomicBoolean tickRequested = new AtomicBoolean();
     /** Route to its pools in config order; filled on the supervisor thread during start, then only read there. */
     private final Map<String, List<ProcessPool>> pools = new LinkedHashMap<>();
@@ -183,6 +185,14 @@ public final class Supervisor {
             watcher.close();
             watcher = null;
         }
+        if (runtimeDirLock != null) {
+            try {
+                runtimeDirLock.close();
+            } catch (IOException e) {
+                log.warn("runtime-dir {}: cannot release its lock: {}", runtimeDir, e.getMessage());
+            }
+            runtimeDirLock = null;
+        }
         enter(SupervisorState.STOPPED);
     }
 
@@ -204,7 +214,9 @@ public final class Supervisor {
     }
 
     private void createPools() {
-        if (runtimeDir != null) {
+        // Existing servers need no runtime dir: only a config that spawns takes it (and its lock and ledger).
+        boolean spawns = groups.stream().flatMap(g -> g.backends().stream()).anyMatch(BackendSpec::hasLaunch);
+        if (runtimeDir != null && spawns) {
             prepareSpawning();
         }
         for (BackendGroup group : groups) {
@@ -223,7 +235,10 @@ public final class Supervisor {
         }
     }
 
-    /** The runtime dir (0700), the ledger with leftovers of a SIGKILLed Sluice killed, the reaper and launcher. */
+    /**
+     * The runtime dir (0700) locked for this Sluice alone, the ledger with leftovers of a SIGKILLed Sluice killed,
+     * the reaper and the launcher. The lock comes before the ledger: only a dead owner's ledger lists leftovers.
+     */
     private void prepareSpawning() {
         ProcessGroupLedger ledger = new ProcessGroupLedger(runtimeDir.resolve(LEDGER_FILE));
         try {
@@ -231,6 +246,7 @@ public final class Supervisor {
                 Files.createDirectories(runtimeDir,
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
+            runtimeDirLock = RuntimeDirLock.acquire(runtimeDir);
             int killed = ledger.cleanupLeftovers();
             if (killed > 0) {
                 log.warn("killed {} process group(s) left over from an earlier Sluice (ledger {})", killed, ledger);
