@@ -11,15 +11,12 @@ import io.sluice.it.harness.RunningSluice;
 import io.sluice.it.harness.SocketDir;
 import io.sluice.it.harness.Workers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,16 +64,6 @@ class SpawnedWorkersIT {
         return pid;
     }
 
-    private List<Path> socketFiles() throws Exception {
-        Path run = dir.resolve("run");
-        if (!Files.isDirectory(run)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(run)) {
-            return files.filter(p -> p.getFileName().toString().contains(".sock")).toList();
-        }
-    }
-
     @Test
     void scalesUpToMaxProcsUnderLoadAndBackToMinProcsWhenIdle() throws Exception {
         try (RunningSluice sluice = RunningSluice.start(dir.path(), config("""
@@ -102,7 +89,7 @@ class SpawnedWorkersIT {
                     .until(() -> workers.alive().size() == 1);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> workers.alive().isEmpty());
-        assertThat(socketFiles()).isEmpty();
+        assertThat(dir.socketFilesIn("run")).isEmpty();
     }
 
     @Test
@@ -187,6 +174,6 @@ class SpawnedWorkersIT {
         sluice.close();
         assertThat(workers.alive()).isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
-        assertThat(socketFiles()).isEmpty();
+        assertThat(dir.socketFilesIn("run")).isEmpty();
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,16 +50,6 @@ class SpawnerLifecycleIT {
         return config;
     }
 
-    private List<Path> socketFiles() throws Exception {
-        Path run = dir.resolve("run");
-        if (!Files.isDirectory(run)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(run)) {
-            return files.filter(p -> p.getFileName().toString().contains(".sock")).toList();
-        }
-    }
-
     private static void echoOnce(int port) throws Exception {
         try (JdkWsClient client = JdkWsClient.connect(URI.create("ws://127.0.0.1:" + port + "/w"))) {
             byte[] data = Payloads.binary(10_000, 5);
@@ -76,12 +65,12 @@ class SpawnerLifecycleIT {
         try (SluiceProcess sluice = SluiceProcess.start(List.of(), "run", "-c", config.toString())) {
             echoOnce(sluice.awaitListening());
             await().atMost(Duration.ofSeconds(20)).until(() -> workers.alive().size() == 2);
-            assertThat(socketFiles()).hasSize(2);
+            assertThat(dir.socketFilesIn("run")).hasSize(2);
 
             sluice.terminate();
             assertThat(sluice.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
             assertThat(workers.alive()).isEmpty();
-            assertThat(socketFiles()).isEmpty();
+            assertThat(dir.socketFilesIn("run")).isEmpty();
             assertThat(ProcessHandle.of(sluice.pid())).isEmpty();
         }
     }
@@ -99,7 +88,7 @@ class SpawnerLifecycleIT {
         }
         // Workers start under setpriv --pdeathsig where util-linux has it and then die with Sluice; elsewhere they
         // hold their listening sockets and live on, as FastCGI workers do. Either way the socket files are left.
-        assertThat(socketFiles()).isNotEmpty();
+        assertThat(dir.socketFilesIn("run")).isNotEmpty();
 
         try (SluiceProcess second = SluiceProcess.start(List.of(), "run", "-c", config.toString())) {
             int port = second.awaitListening();
@@ -109,6 +98,6 @@ class SpawnerLifecycleIT {
             assertThat(second.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
         }
         assertThat(workers.alive()).isEmpty();
-        assertThat(socketFiles()).isEmpty();
+        assertThat(dir.socketFilesIn("run")).isEmpty();
     }
 }

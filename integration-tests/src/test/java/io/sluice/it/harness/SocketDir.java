@@ -22,6 +22,17 @@ public final class SocketDir implements AutoCloseable {
         return path.resolve(name);
     }
 
+    /** The socket files ({@code *.sock*}) in the sub-folder {@code name}, e.g. a runtime dir; none if it is absent. */
+    public java.util.List<Path> socketFilesIn(String name) throws IOException {
+        Path folder = path.resolve(name);
+        if (!Files.isDirectory(folder)) {
+            return java.util.List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().contains(".sock")).toList();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try (Stream<Path> walk = Files.walk(path)) {
