@@ -204,7 +204,7 @@ CONF
 bench_sluice() {
     [[ -f $SLUICE_JAR ]] || { skip sluice "no $SLUICE_JAR (the tunnel does not build yet)"; return; }
     cat >"$WORK/sluice.yaml" <<CONF
-server: { bind: 127.0.0.1, port: 8081, max-connections: 20000 }
+server: { bind: 127.0.0.1, port: 8081, max-connections: 20000, runtime-dir: $WORK/sluice-run }
 wstunnel:
   frame-type: binary
   ping-interval: 0
