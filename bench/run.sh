@@ -7,7 +7,9 @@
 #   BENCH_SERVERS ["raw lighttpd sluice websocketd websockify"]
 #   BENCH_THREADS [1] LoadGen event loops; BENCH_MIN_AVAILABLE_MIB [2048] idle stops opening sessions below it
 #   BENCH_SERVER_WARMUP [3] seconds of unrecorded load per server before its closed-loop cases (JIT, caches)
-#   BENCH_SLUICE_SPAWN [0] 1 = Sluice spawns the echo with bin-path like lighttpd (once the spawner supports it)
+#   BENCH_SLUICE_SPAWN [1] 1 = Sluice spawns the echo with bin-path like lighttpd; 0 = static socket, echo by us
+#   BENCH_ROUNDS [1] rounds of the closed-loop cases; the report takes each case's median run
+#   BENCH_REPEAT_SERVERS ["lighttpd sluice"] the servers that rounds 2.. repeat (the pair the targets compare)
 #   BENCH_SKIP_INSTALL [0] BENCH_SKIP_BUILD [0] SLUICE_JAR [tunnel/target/sluice.jar] SLUICE_JAVA_OPTS []
 #   LOADGEN_JAVA_OPTS [-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled]
 # Writes bench/results/results-<stamp>.{md,jsonl,png}. Everything it starts is stopped on exit.
@@ -29,7 +31,10 @@ THREADS=${BENCH_THREADS:-1}
 SERVERS=${BENCH_SERVERS:-raw lighttpd sluice websocketd websockify}
 MIN_AVAILABLE_MIB=${BENCH_MIN_AVAILABLE_MIB:-2048}
 SERVER_WARMUP=${BENCH_SERVER_WARMUP:-3}
-SLUICE_SPAWN=${BENCH_SLUICE_SPAWN:-0}
+SLUICE_SPAWN=${BENCH_SLUICE_SPAWN:-1}
+ROUNDS=${BENCH_ROUNDS:-1}
+REPEAT_SERVERS=${BENCH_REPEAT_SERVERS:-lighttpd sluice}
+ROUND=1
 LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
 SLUICE_JAR_GIVEN=${SLUICE_JAR:+1}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/tunnel/target/sluice.jar}
@@ -135,7 +140,8 @@ run_case() {
         line=$(jq -cn --arg e "LoadGen exited $rc without a result (see $WORK/loadgen.err)" \
             '{errors:1, first_error:$e, valid:false}')
     fi
-    jq -c --arg s "$server" --arg c "$case" '. + {server:$s, case:$c}' <<<"$line" >>"$JSONL"
+    jq -c --arg s "$server" --arg c "$case" --argjson r "$ROUND" '. + {server:$s, case:$c, round:$r}' <<<"$line" \
+        >>"$JSONL"
     jq -r '"    \(.case): \(.rate_msgs_s // "-") msg/s, p50 \(.p50_us // "-") us, errors \(.errors)"' \
         <<<"$(tail -1 "$JSONL")" >&2
 }
@@ -157,9 +163,12 @@ run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
     local common=(--duration "$DURATION" --warmup "$WARMUP" "$@") idle=$IDLE_CONNS
     [[ $server == websocketd ]] && idle=$IDLE_CONNS_WEBSOCKETD
     [[ $server == websockify ]] && idle=$IDLE_CONNS_WEBSOCKIFY
-    # idle first, while the server is fresh: its Pss before the sessions is then the same baseline for every server
-    run_case "$server" "idle-$idle" "$port" "$pids" idle --conns "$idle" --size 64 --hold "$IDLE_HOLD" \
-        --min-available-mib "$MIN_AVAILABLE_MIB" "$@"
+    # idle first, while the server is fresh: its Pss before the sessions is then the same baseline for every server;
+    # once, in round 1
+    if ((ROUND == 1)); then
+        run_case "$server" "idle-$idle" "$port" "$pids" idle --conns "$idle" --size 64 --hold "$IDLE_HOLD" \
+            --min-available-mib "$MIN_AVAILABLE_MIB" "$@"
+    fi
     warm_up "$server" "$port" "$@"
     run_case "$server" pp-1x64 "$port" "$pids" pingpong --conns 1 --size 64 "${common[@]}"
     run_case "$server" pp-64x64 "$port" "$pids" pingpong --conns 64 --size 64 "${common[@]}"
@@ -204,7 +213,7 @@ CONF
 bench_sluice() {
     [[ -f $SLUICE_JAR ]] || { skip sluice "no $SLUICE_JAR (the tunnel does not build yet)"; return; }
     cat >"$WORK/sluice.yaml" <<CONF
-server: { bind: 127.0.0.1, port: 8081, max-connections: 20000 }
+server: { bind: 127.0.0.1, port: 8081, max-connections: 20000, runtime-dir: $WORK/sluice-run }
 wstunnel:
   frame-type: binary
   ping-interval: 0
@@ -273,22 +282,27 @@ main() {
             --arg websockify "$(dpkg-query -W -f='${Version}' websockify 2>/dev/null || true)" \
             --arg java "$(java -version 2>&1 | head -1)" \
             --arg duration "$DURATION" --arg window "$WINDOW" --arg idle "$IDLE_CONNS" --arg threads "$THREADS" \
-            --arg spawn "$SLUICE_SPAWN" --arg swarm "$SERVER_WARMUP" \
+            --arg spawn "$SLUICE_SPAWN" --arg swarm "$SERVER_WARMUP" --arg rounds "$ROUNDS" \
             '{meta:true, stamp:$stamp, cpu:$cpu, cores:$cores, kernel:$kernel, loadavg_start:$load,
               lighttpd:$lighttpd, websocketd:$websocketd, websockify:$websockify, java:$java,
               duration_s:$duration, window:$window, idle_conns:$idle, loadgen_threads:$threads,
-              sluice_spawn:($spawn == "1"), server_warmup_s:$swarm}'
+              sluice_spawn:($spawn == "1"), server_warmup_s:$swarm, rounds:($rounds | tonumber)}'
     } >>"$JSONL"
     local server
-    for server in $SERVERS; do
-        case $server in
-            raw) bench_raw ;;
-            lighttpd) bench_lighttpd ;;
-            sluice) bench_sluice ;;
-            websocketd) bench_websocketd ;;
-            websockify) bench_websockify ;;
-            *) log "unknown server '$server'" ;;
-        esac
+    for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+        ((ROUNDS == 1)) || log "round $ROUND of $ROUNDS"
+        for server in $SERVERS; do
+            # rounds interleave the servers, so a slow minute of a shared host does not hit one server only
+            if ((ROUND > 1)) && [[ " $REPEAT_SERVERS " != *" $server "* ]]; then continue; fi
+            case $server in
+                raw) bench_raw ;;
+                lighttpd) bench_lighttpd ;;
+                sluice) bench_sluice ;;
+                websocketd) bench_websocketd ;;
+                websockify) bench_websockify ;;
+                *) log "unknown server '$server'" ;;
+            esac
+        done
     done
     jq -c --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" 'select(.meta) | . + {loadavg_end:$load}' "$JSONL" \
         >"$WORK/meta.json"

@@ -26,6 +26,8 @@ public enum ConfigOption {
     MAX_MESSAGE_SIZE(Place.SERVER, "max-message-size", "size", "0", "close 1009 above this; 0 = unlimited", true),
     GRACEFUL_SHUTDOWN_TIMEOUT(Place.SERVER, "graceful-shutdown-timeout", "duration", "8s",
             "how long a stop waits for tunnels to drain", true),
+    IO_THREADS(Place.SERVER, "io-threads", "integer", "0", "event-loop threads; 0 = half the cores, at least 1",
+            true),
     TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", false),
 
     DEBUG(Place.WSTUNNEL, "debug", "integer", "0", "log detail level; 0 = off", true),

@@ -41,10 +41,13 @@ final class ServerReader {
         Long maxMessage = f.has("max-message-size")
                 ? Values.size(f.value("max-message-size"), f.pathOf("max-message-size"), problems) : null;
         Duration graceful = duration(f, "graceful-shutdown-timeout", ServerOptions.DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT);
+        Integer ioThreads = f.has("io-threads")
+                ? Values.integer(f.value("io-threads"), f.pathOf("io-threads"), problems) : null;
         try {
             ServerOptions options = new ServerOptions(bind, or(port, ServerOptions.DEFAULT_PORT), documentRoot,
                     runtimeDir, or(maxConnections, ServerOptions.DEFAULT_MAX_CONNECTIONS), handshake, readIdle,
-                    or(maxMessage, ServerOptions.DEFAULT_MAX_MESSAGE_SIZE), graceful);
+                    or(maxMessage, ServerOptions.DEFAULT_MAX_MESSAGE_SIZE), graceful,
+                    or(ioThreads, ServerOptions.AUTO_IO_THREADS));
             return problems.count() == before ? options : null;
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));

@@ -72,7 +72,7 @@ public final class TunnelServer implements AutoCloseable {
         ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
                 new SocketBackendConnector(backends), framing, stats, new AtomicInteger());
         bossGroup = Transports.newGroup(1, "sluice-accept");
-        workerGroup = Transports.newGroup(0, "sluice-io");
+        workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(Transports.serverChannel())

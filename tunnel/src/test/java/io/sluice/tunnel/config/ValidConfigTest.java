@@ -78,6 +78,7 @@ class ValidConfigTest {
                   max-read-idle: 5m
                   max-message-size: 16MiB
                   graceful-shutdown-timeout: 1h
+                  io-threads: 3
                 wstunnel:
                   server:
                     "": [{port: 9000}]
@@ -93,11 +94,26 @@ class ValidConfigTest {
         assertThat(server.maxReadIdle()).isEqualTo(Duration.ofMinutes(5));
         assertThat(server.maxMessageSize()).isEqualTo(16L << 20);
         assertThat(server.gracefulShutdownTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(server.ioThreads()).isEqualTo(3);
+        assertThat(server.effectiveIoThreads()).isEqualTo(3);
         assertThat(config.routes().get(0).key()).isEmpty();
         assertThat(config.routes().get(0).matches("/anything")).isTrue();
         assertThat(config.routes().get(0).backends().backends().get(0).address())
                 .as("port without host means 127.0.0.1")
                 .isEqualTo(new BackendAddress.Tcp("127.0.0.1", 9000));
+    }
+
+    @Test
+    void ioThreadsDefaultToHalfTheCoresAndAtLeastOne() throws Exception {
+        SluiceConfig config = load("""
+                wstunnel:
+                  server:
+                    "": [{port: 9000}]
+                """);
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(config.server().ioThreads()).isZero();
+        assertThat(config.server().effectiveIoThreads()).isEqualTo(Math.max(1, cores / 2)).isPositive();
     }
 
     @Test

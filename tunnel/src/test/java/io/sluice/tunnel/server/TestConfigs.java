@@ -34,7 +34,7 @@ public final class TestConfigs {
     public static ServerOptions server(Path documentRoot, int maxConnections, Duration maxReadIdle,
             long maxMessageSize) {
         return new ServerOptions("127.0.0.1", 0, documentRoot, Path.of("/tmp"), maxConnections,
-                Duration.ofSeconds(10), maxReadIdle, maxMessageSize, Duration.ofSeconds(3));
+                Duration.ofSeconds(10), maxReadIdle, maxMessageSize, Duration.ofSeconds(3), 1);
     }
 
     public static SluiceConfig config(ServerOptions server, List<ExtensionMapping> mappings, RouteSpec... routes) {
