@@ -247,7 +247,7 @@ class SupervisorProcessTest {
                 runtimeDir);
 
         assertThatThrownBy(supervisor::start).isInstanceOf(WorkerStartException.class)
-                .hasMessageStartingWith("route '/echo/' backend 'echo': worker echo#0: cannot start /nonexistent/echo: ")
+                .hasMessageStartingWith("route '/echo/' backend 'echo': worker echo#0 (route /echo/): cannot start /nonexistent/echo: ")
                 .hasMessageContaining("ENOENT (No such file or directory)")
                 .hasMessageEndingWith("check bin-path (and, for a script, its #! interpreter)");
         assertThat(supervisor.state()).isEqualTo(SupervisorState.STOPPED);

@@ -65,7 +65,8 @@ final class WorkerRunner {
         try {
             run.socket = listen(worker.address());
             run.child = launcher.launch(spec.launch(), run.socket,
-                    Map.of("SLUICE_ROUTE", route, "SLUICE_WORKER_ID", Integer.toString(worker.id())), worker.name());
+                    Map.of("SLUICE_ROUTE", route, "SLUICE_WORKER_ID", Integer.toString(worker.id())),
+                    logName(worker));
         } catch (IOException | RuntimeException e) {
             failedToStart(worker, run, e);
         }
@@ -175,5 +176,10 @@ final class WorkerRunner {
     static String human(Duration duration) {
         long millis = duration.toMillis();
         return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    /** How the worker's output lines and ladder steps name it: worker id and route, the pid is added there. */
+    private String logName(Worker worker) {
+        return "%s (route %s)".formatted(worker.name(), route);
     }
 }

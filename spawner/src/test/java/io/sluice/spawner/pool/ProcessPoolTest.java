@@ -134,7 +134,7 @@ class ProcessPoolTest {
     void startSpawnsMinProcsWorkersEachOnItsOwnSocketWithRouteAndIdInTheEnvironment() {
         startPool(2, 4, 1);
 
-        assertThat(launcher.names()).containsExactly("echo#0", "echo#1");
+        assertThat(launcher.names()).containsExactly("echo#0 (route /echo/)", "echo#1 (route /echo/)");
         assertThat(launcher.launches.get(1).extraEnv())
                 .isEqualTo(Map.of("SLUICE_ROUTE", ROUTE, "SLUICE_WORKER_ID", "1"));
         assertThat(launcher.launches.get(1).socket().address())
@@ -156,7 +156,7 @@ class ProcessPoolTest {
         assertThat(nudges).hasValue(1);
 
         tick();
-        assertThat(launcher.names()).containsExactly("echo#0", "echo#1");
+        assertThat(launcher.names()).containsExactly("echo#0 (route /echo/)", "echo#1 (route /echo/)");
         tick();
         assertThat(launcher.launches).as("the new worker has load 0").hasSize(2);
 
@@ -167,7 +167,7 @@ class ProcessPoolTest {
         assertThat(pool.worker(1).load()).isEqualTo(3);
         tick();
         tick();
-        assertThat(launcher.names()).containsExactly("echo#0", "echo#1", "echo#2");
+        assertThat(launcher.names()).containsExactly("echo#0 (route /echo/)", "echo#1 (route /echo/)", "echo#2 (route /echo/)");
 
         for (int i = 0; i < 9; i++) {
             acquire();
@@ -311,7 +311,7 @@ class ProcessPoolTest {
         assertThat(nudges).hasValue(1);
 
         tick();
-        assertThat(launcher.names()).containsExactly("echo#0");
+        assertThat(launcher.names()).containsExactly("echo#0 (route /echo/)");
         assertThat(lease.ready().toCompletableFuture()).isCompleted();
         assertThat(dir.resolve("echo.sock-0")).exists();
         assertThat(pool.worker(0).load()).isEqualTo(1);
