@@ -69,12 +69,25 @@ final class HostReader {
         }
         try {
             PoolLimits limits = launch == null ? PoolLimits.STATIC : launch.limits();
-            return new BackendSpec(name == null ? address.describe() : name, address, disable, connect, limits,
+            String backendName = name == null ? defaultName(address, spawned) : name;
+            return new BackendSpec(backendName, address, disable, connect, limits,
                     launch == null ? null : launch.spec());
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
             return null;
         }
+    }
+
+    /**
+     * The name a host gets without {@code name}: its address, except that a spawned host on a unix socket is named
+     * by the socket's file (without {@code .sock}), so worker logs read "echo-0#1", not a whole runtime-dir path.
+     */
+    private static String defaultName(BackendAddress address, boolean spawned) {
+        if (spawned && address instanceof BackendAddress.UnixPath unix) {
+            String file = unix.path().getFileName().toString();
+            return file.endsWith(".sock") ? file.substring(0, file.length() - ".sock".length()) : file;
+        }
+        return address.describe();
     }
 
     /** Checks the socket length (with the longest worker suffix) and that no other host uses the address. */
