@@ -7,6 +7,8 @@ import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.tunnel.config.ConfigOption.Place;
 import io.sluice.tunnel.config.LaunchReader.Launch;
 import io.sluice.tunnel.config.Problems.Spot;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,10 +158,35 @@ final class HostReader {
             problems.add(f.keyNode("socket-mode"), f.pathOf("socket-mode"),
                     "socket-mode applies to unix sockets only; this host uses TCP");
         }
+        String ip = resolve(f, host == null ? DEFAULT_HOST : host);
+        if (ip == null) {
+            return null;
+        }
         try {
-            return new BackendAddress.Tcp(host == null ? DEFAULT_HOST : host, port);
+            return new BackendAddress.Tcp(ip, port);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
+            return null;
+        }
+    }
+
+    /**
+     * A host name is resolved once, here, to its first address, as lighttpd does at startup: connecting must never
+     * wait for DNS on an event loop, and hash balancing hashes the address string (lighttpd's rule). IP literals and
+     * {@code localhost} are taken as they are.
+     */
+    private String resolve(Fields f, String host) {
+        if ("localhost".equalsIgnoreCase(host)) {
+            return DEFAULT_HOST;
+        }
+        if (host.indexOf(':') >= 0 || host.matches("[0-9.]+")) {
+            return host;
+        }
+        try {
+            return InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            problems.add(f.value("host"), f.pathOf("host"), "cannot resolve host name '%s'".formatted(host),
+                    "an IP address, localhost, or a name this machine resolves", null);
             return null;
         }
     }
