@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sluice.it.harness.LinePump;
 import io.sluice.it.harness.SocketDir;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -129,9 +128,7 @@ class ExampleBackendsIT {
         Fd0Backend(Process process, Path socket) {
             this.process = process;
             this.socket = socket;
-            Thread reader = new Thread(this::readLines, "example-backend-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
+            LinePump.start(process.getInputStream(), lines, "example-backend-" + process.pid());
         }
 
         /** Connects (once the socket exists), sends everything, half-closes, and returns all bytes up to EOF. */
@@ -182,18 +179,6 @@ class ExampleBackendsIT {
 
         void awaitLine(String line) {
             await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(line));
-        }
-
-        private void readLines() {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("read failed: " + e);
-            }
         }
     }
 }

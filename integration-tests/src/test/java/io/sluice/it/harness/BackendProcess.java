@@ -3,10 +3,7 @@ package io.sluice.it.harness;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.it.fixture.TestBackend;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,9 +31,7 @@ public final class BackendProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         this.process = builder.start();
         LIVE.add(process);
-        Thread reader = new Thread(this::readLines, "backend-output-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        LinePump.start(process.getInputStream(), lines, "backend-output-" + process.pid());
         await().atMost(Duration.ofSeconds(20)).until(() -> !process.isAlive() || firstLineStartingWith("ready") != null);
         if (!process.isAlive()) {
             throw new IOException("test backend exited at start: " + lines);
@@ -106,18 +101,6 @@ public final class BackendProcess implements AutoCloseable {
         process.destroyForcibly();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("test backend " + process.pid() + " did not exit");
-        }
-    }
-
-    private void readLines() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            lines.add("harness: output read failed: " + e);
         }
     }
 }

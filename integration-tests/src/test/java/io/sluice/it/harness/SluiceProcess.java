@@ -2,10 +2,7 @@ package io.sluice.it.harness;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,12 +24,12 @@ public final class SluiceProcess implements AutoCloseable {
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
-    private volatile int pumpsDone;
+    private final List<Thread> pumps;
 
     private SluiceProcess(List<String> command) throws IOException {
         process = new ProcessBuilder(command).start();
-        pump(process.getInputStream(), stdout, "sluice-stdout");
-        pump(process.getErrorStream(), stderr, "sluice-stderr");
+        pumps = List.of(LinePump.start(process.getInputStream(), stdout, "sluice-stdout"),
+                LinePump.start(process.getErrorStream(), stderr, "sluice-stderr"));
     }
 
     public static Path jar() {
@@ -105,26 +102,8 @@ public final class SluiceProcess implements AutoCloseable {
             throw new IllegalStateException("sluice did not exit within " + atMost);
         }
         // The pumps may still hold the last lines; give them a bounded moment to finish.
-        await().atMost(Duration.ofSeconds(5)).until(() -> pumpsDone == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pumps.stream().noneMatch(Thread::isAlive));
         return process.exitValue();
-    }
-
-    private void pump(java.io.InputStream stream, List<String> into, String name) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    into.add(line);
-                }
-            } catch (IOException e) {
-                into.add("harness: read failed: " + e);
-            }
-            synchronized (this) {
-                pumpsDone++;
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 
     @Override
