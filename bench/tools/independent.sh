@@ -3,8 +3,9 @@
 # (Node.js + the ws library, bench/tools/independent/wsload.mjs), interleaved against the same two servers.
 #   bench/tools/independent.sh            after a bench/run.sh (it reuses its echo and configs in /tmp/sluice-bench)
 #   R=5 D=5 bench/tools/independent.sh    rounds and seconds per run (defaults 3 and 5)
-# Prints a Markdown table: per case the median Sluice/lighttpd ratio of msg/s and p50 for each client, with the
-# range over the rounds, and writes the JSON lines to bench/results/independent-<stamp>.jsonl.
+# Prints a Markdown table: per case the median Sluice/lighttpd ratio of msg/s, p50 and server CPU per message (its
+# process tree, echo included, from /proc) for each client, with the range over the rounds, and the clients' own CPU
+# per message; writes bench/results/independent-<stamp>.jsonl (every run) and .md (the table).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 W=/tmp/sluice-bench
@@ -38,6 +39,27 @@ for port in 8082 8081; do
     timeout 60 java $LGO -jar "$LG" pingpong --conns 64 --size 4096 --duration 3 --warmup 0 --port "$port" >/dev/null
 done
 
+tree_ticks() {   # utime + stime of PID and all its descendants, in clock ticks
+    python3 - "$1" <<'PY'
+import os, sys
+procs = {}
+for d in os.listdir('/proc'):
+    if d.isdigit():
+        try:
+            f = open(f'/proc/{d}/stat').read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        procs[int(d)] = (int(f[1]), int(f[11]) + int(f[12]))
+todo, total = [int(sys.argv[1])], 0
+while todo:
+    p = todo.pop()
+    total += procs.get(p, (0, 0))[1]
+    todo += [c for c, (pp, _) in procs.items() if pp == p]
+print(total)
+PY
+}
+CLK_TCK=$(getconf CLK_TCK)
+
 CASES=("pp-1x64|pingpong|1|64|1" "pp-64x64|pingpong|64|64|1" "pp-64x4k|pingpong|64|4096|1" "st-16x64k|stream|16|65536|2")
 for round in $(seq "$R"); do
     for c in "${CASES[@]}"; do
@@ -45,6 +67,8 @@ for round in $(seq "$R"); do
         for client in loadgen ws; do
             for server in lighttpd sluice; do
                 port=$([[ $server == lighttpd ]] && echo 8082 || echo 8081)
+                pid=$([[ $server == lighttpd ]] && echo $LP || echo $SP)
+                before=$(tree_ticks "$pid")
                 if [[ $client == loadgen ]]; then
                     line=$(timeout $((D + 60)) java $LGO -jar "$LG" "$mode" --conns "$conns" --size "$size" --window 8 \
                         --duration "$D" --warmup 1 --port "$port" 2>/dev/null || true)
@@ -53,32 +77,20 @@ for round in $(seq "$R"); do
                         --conns "$conns" --size "$size" --window 8 --duration "$D" --warmup 1 --procs "$procs" \
                         2>/dev/null || true)
                 fi
+                # server CPU over the whole run, warm-up second included: counted against all the messages it carried
+                ticks=$(($(tree_ticks "$pid") - before))
                 [[ -n $line ]] || line='{"valid":false,"first_error":"no result"}'
                 jq -c --arg s "$server" --arg c "$name" --arg k "$client" --argjson r "$round" \
-                    '{server:$s, case:$c, client:$k, round:$r, rate_msgs_s, p50_us, valid, first_error}' <<<"$line" \
-                    | tee -a "$OUT" | jq -r '"[\(.round)] \(.case) \(.client) \(.server): \(.rate_msgs_s|floor) msg/s, p50 \(.p50_us|floor) µs\(if .valid then "" else " INVALID: \(.first_error)" end)"' >&2
+                    --argjson ticks "$ticks" --argjson hz "$CLK_TCK" --argjson secs "$((D + 1))" \
+                    '{server:$s, case:$c, client:$k, round:$r, rate_msgs_s, p50_us, valid, first_error,
+                      server_cpu_us_per_msg: (if (.rate_msgs_s // 0) > 0
+                                              then $ticks / $hz * 1e6 / (.rate_msgs_s * $secs) else null end),
+                      client_cpu_us_per_msg: (.client_cpu_us_per_msg
+                                              // (if (.msgs // 0) > 0 then .client_cpu_ms * 1000 / .msgs else null end))}' \
+                    <<<"$line" | tee -a "$OUT" | jq -r '"[\(.round)] \(.case) \(.client) \(.server): \(.rate_msgs_s|floor) msg/s, p50 \(.p50_us|floor) µs\(if .valid then "" else " INVALID: \(.first_error)" end)"' >&2
             done
         done
     done
 done
 
-python3 - "$OUT" <<'PY'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-cases = list(dict.fromkeys(r["case"] for r in rows))
-def ratios(case, client, key):
-    out = []
-    for rnd in sorted({r["round"] for r in rows}):
-        got = {r["server"]: r for r in rows if r["case"] == case and r["client"] == client and r["round"] == rnd}
-        if all(s in got and got[s]["valid"] for s in ("lighttpd", "sluice")) and got["lighttpd"][key]:
-            out.append(got["sluice"][key] / got["lighttpd"][key])
-    return out
-def cell(v):
-    return f"{statistics.median(v):.2f}× ({min(v):.2f}–{max(v):.2f})" if v else "invalid"
-print(f"Sluice / lighttpd, median of {max(r['round'] for r in rows)} interleaved rounds (range); {sys.argv[1]}\n")
-print("| case | msg/s, LoadGen | msg/s, Node.js + ws | p50, LoadGen | p50, Node.js + ws |")
-print("|---|---:|---:|---:|---:|")
-for c in cases:
-    print(f"| {c} | {cell(ratios(c, 'loadgen', 'rate_msgs_s'))} | {cell(ratios(c, 'ws', 'rate_msgs_s'))} "
-          f"| {cell(ratios(c, 'loadgen', 'p50_us'))} | {cell(ratios(c, 'ws', 'p50_us'))} |")
-PY
+python3 "$WS/report.py" "$OUT" | tee "${OUT%.jsonl}.md"
