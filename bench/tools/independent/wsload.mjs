@@ -19,17 +19,22 @@ const opts = parseArgs(process.argv.slice(2), {
   procs: 1, worker: 0, protocol: 'binary',
 });
 
+// Every path ends with an explicit exit once its output is written: a server that never answers the close, or the
+// drain timer, must not keep the process alive.
 if (opts.procs > 1 && !opts.worker) {
-  runProcesses(opts).then((r) => console.log(JSON.stringify(r)), fail);
+  runProcesses(opts).then((r) => print(r, 0), fail);
 } else {
   runConnections(opts).then((r) => {
-    if (opts.worker) process.send(r); else console.log(JSON.stringify(summary(opts, [r])));
+    if (opts.worker) process.send(r, () => process.exit(0)); else print(summary(opts, [r]), 0);
   }, fail);
 }
 
+function print(result, code) {
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(code));
+}
+
 function fail(error) {
-  console.log(JSON.stringify({ errors: 1, first_error: String(error), valid: false }));
-  process.exit(1);
+  print({ errors: 1, first_error: String(error), valid: false }, 1);
 }
 
 function parseArgs(argv, defaults) {
