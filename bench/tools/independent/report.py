@@ -24,4 +24,4 @@ for c in cases:
     cols = [cell(ratios(c, k, key)) for key in ("rate_msgs_s", "p50_us", "server_cpu_us_per_msg")
             for k in ("loadgen", "ws")]
     print(f"| {c} | {' | '.join(cols)} | {client_cpu(c, 'loadgen')} / {client_cpu(c, 'ws')} |")
-print("\n— : not measured in this run (the CPU columns came later) or no round where both runs were valid.")
+print("\n— : no round in which both servers' runs were valid and measured this column.")

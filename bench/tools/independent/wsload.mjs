@@ -33,8 +33,10 @@ function print(result, code) {
   process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(code));
 }
 
+// A worker reports its failure to the parent, which prints the one result line.
 function fail(error) {
-  print({ errors: 1, first_error: String(error), valid: false }, 1);
+  if (opts.worker) process.send({ failed: String(error) }, () => process.exit(1));
+  else print({ errors: 1, first_error: String(error), valid: false }, 1);
 }
 
 function parseArgs(argv, defaults) {
@@ -147,7 +149,7 @@ async function runProcesses(o) {
   const results = await Promise.all(shares.map((n) => new Promise((resolve, reject) => {
     const args = Object.entries({ ...o, conns: n, procs: 1, worker: 1 }).flatMap(([k, v]) => [`--${k}`, String(v)]);
     const child = fork(new URL(import.meta.url).pathname, args);
-    child.once('message', resolve);
+    child.once('message', (m) => (m.failed ? reject(m.failed) : resolve(m)));
     child.once('exit', (code) => { if (code) reject(new Error(`worker exited ${code}`)); });
   })));
   return summary(o, results);
