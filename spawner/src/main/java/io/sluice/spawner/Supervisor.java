@@ -250,7 +250,7 @@ public final class Supervisor {
             runtimeDirLock = RuntimeDirLock.acquire(runtimeDir);
             int killed = ledger.cleanupLeftovers();
             if (killed > 0) {
-                log.warn("killed {} process group(s) left over from an earlier Sluice (ledger {})", killed, ledger);
+                log.warn("killed what {} worker(s) of an earlier Sluice left running (ledger {})", killed, ledger);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("runtime-dir %s: cannot prepare it or its ledger: %s"

@@ -9,8 +9,9 @@ import jnr.posix.POSIXFactory;
 import jnr.posix.util.DefaultPOSIXHandler;
 
 /**
- * The spawner's door to libc: jnr-posix for waitpid, kill, close, getpid and geteuid, the {@link LibC} binding for the rest.
- * Every failure is a {@link NativeCallException} naming the call and the errno. Linux constants only. Thread-safe.
+ * The spawner's door to libc: jnr-posix for waitpid, kill, close, getpid and geteuid, the {@link LibC} binding for the
+ * rest. Every failure is a {@link NativeCallException} naming the call and the errno. Linux constants only.
+ * Thread-safe.
  */
 public final class Posix {
     static final int O_NONBLOCK = 04000;

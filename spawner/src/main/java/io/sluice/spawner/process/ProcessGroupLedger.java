@@ -134,6 +134,13 @@ public final class ProcessGroupLedger {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return new Recorded(null, Map.of());
+        } catch (IOException e) {
+            // The JDK words ELOOP under NOFOLLOW_LINKS without the file name.
+            if (Files.isSymbolicLink(file)) {
+                throw new IOException("%s is a symbolic link; Sluice does not follow links in its runtime-dir: "
+                        .formatted(file) + "remove it", e);
+            }
+            throw e;
         }
         String recordedToken = null;
         Map<Integer, Long> recorded = new LinkedHashMap<>();

@@ -19,7 +19,8 @@ import java.util.Set;
  * Exclusive use of a runtime directory by one running Sluice: an advisory lock on {@code sluice.lock} holding the
  * owner's pid. Without it, a second Sluice on the same directory would read the first one's ledger as leftovers and
  * kill its live workers, and their sockets would collide. The kernel drops the lock when the owner dies, so a
- * SIGKILLed Sluice never blocks the next start. Not thread-safe; owned by the supervisor.
+ * SIGKILLed Sluice never blocks the next start. The file is opened without following a link; take the lock only in
+ * a folder {@link RuntimeDir} has checked. Not thread-safe; owned by the supervisor.
  */
 public final class RuntimeDirLock implements AutoCloseable {
     public static final String FILE = "sluice.lock";

@@ -1,6 +1,7 @@
 package io.sluice.spawner.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.spawner.posix.Posix;
@@ -161,6 +162,16 @@ class ProcessGroupLedgerTest {
         assertThat(Files.readString(victim)).isEqualTo("precious\n");
         assertThat(groupLines()).singleElement().asString().startsWith(child.pid() + " ");
         assertThat(file).isRegularFile();
+    }
+
+    @Test
+    void aSymlinkPlantedAsTheLedgerIsRefusedNotRead() throws Exception {
+        Path elsewhere = Files.writeString(file.resolveSibling("elsewhere"), "instance " + "a".repeat(32) + "\n");
+        Files.createSymbolicLink(file, elsewhere);
+
+        assertThatThrownBy(() -> new ProcessGroupLedger(file).cleanupLeftovers(Duration.ofMillis(300)))
+                .isInstanceOf(IOException.class).hasMessageContaining(file + " is a symbolic link");
+        assertThat(Files.isSymbolicLink(file)).isTrue();
     }
 
     private List<String> groupLines() throws IOException {

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * What loading a config reads from the running system: Sluice's own environment (the source of
  * {@code bin-copy-environment}, of the inherited environment and of the {@code runtime-dir} default) and the kernel's
- * {@code somaxconn} (for the {@code listen-backlog} default). Immutable; tests pass their own so results do not depend on the machine.
+ * {@code somaxconn} (for the {@code listen-backlog} default). Immutable; tests pass their own so results do not
+ * depend on the machine.
  */
 public record SystemFacts(Map<String, String> environment, int somaxconn) {
     /** Used when {@code /proc/sys/net/core/somaxconn} cannot be read: the value of current kernels. */
