@@ -10,15 +10,14 @@ import io.sluice.spawner.process.ParentDeathLauncher;
 import io.sluice.spawner.process.PosixSpawnLauncher;
 import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.process.ProcessLauncher;
+import io.sluice.spawner.process.RuntimeDir;
 import io.sluice.spawner.process.RuntimeDirLock;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -84,8 +83,8 @@ public final class Supervisor {
 
     /**
      * A supervisor that spawns bin-path backends. {@code runtimeDir} ({@code server.runtime-dir}) holds the ledger of
-     * process groups ({@value #LEDGER_FILE}); start creates it with mode 0700 if missing and kills what a SIGKILLed
-     * earlier Sluice left there before spawning anything.
+     * process groups ({@value #LEDGER_FILE}); start creates it with mode 0700 if missing, refuses it if anyone else
+     * could write it ({@link RuntimeDir}), and kills what a SIGKILLed earlier Sluice left before spawning anything.
      */
     public Supervisor(List<BackendGroup> groups, InstantSource clock, Path runtimeDir) {
         this.groups = List.copyOf(groups);
@@ -236,20 +235,22 @@ public final class Supervisor {
     }
 
     /**
-     * The runtime dir (0700) locked for this Sluice alone, the ledger with leftovers of a SIGKILLed Sluice killed,
-     * the reaper and the launcher. The lock comes before the ledger: only a dead owner's ledger lists leftovers.
+     * The runtime dir checked (or created 0700) and locked for this Sluice alone, the ledger with leftovers of a
+     * SIGKILLed Sluice killed, the reaper and the launcher. The check comes before anything in the folder is touched,
+     * and the lock before the ledger: only a dead owner's ledger lists leftovers.
      */
     private void prepareSpawning() {
+        try {
+            RuntimeDir.prepare(runtimeDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
         ProcessGroupLedger ledger = new ProcessGroupLedger(runtimeDir.resolve(LEDGER_FILE));
         try {
-            if (!Files.isDirectory(runtimeDir)) {
-                Files.createDirectories(runtimeDir,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
             runtimeDirLock = RuntimeDirLock.acquire(runtimeDir);
             int killed = ledger.cleanupLeftovers();
             if (killed > 0) {
-                log.warn("killed {} process group(s) left over from an earlier Sluice (ledger {})", killed, ledger);
+                log.warn("killed what {} worker(s) of an earlier Sluice left running (ledger {})", killed, ledger);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("runtime-dir %s: cannot prepare it or its ledger: %s"

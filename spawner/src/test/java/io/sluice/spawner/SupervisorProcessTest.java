@@ -255,23 +255,28 @@ class SupervisorProcessTest {
     }
 
     /**
-     * An earlier Sluice was SIGKILLed: its ledger still names a live process group. Start must kill that group
-     * before spawning, or orphaned backends pile up across restarts.
+     * An earlier Sluice was SIGKILLed: its ledger still names a live process group that carries its instance token.
+     * Start must kill that group before spawning, or orphaned backends pile up across restarts.
      */
     @Test
     void startKillsProcessGroupsLeftInTheLedgerByASigkilledSluice() throws Exception {
-        Process orphan = new ProcessBuilder("/usr/bin/setsid", "/bin/sleep", "60").start();
+        String token = "0123456789abcdef0123456789abcdef";
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/setsid", "/bin/sleep", "60");
+        builder.environment().put("SLUICE_INSTANCE", token);
+        Process orphan = builder.start();
         try {
             long pid = orphan.pid();
             await().atMost(Duration.ofSeconds(10)).until(() -> processGroup(pid) == pid);
-            Files.createDirectories(runtimeDir);
-            Files.writeString(runtimeDir.resolve(Supervisor.LEDGER_FILE),
-                    pid + " " + ProcessGroupLedger.startTime((int) pid).orElseThrow() + "\n");
+            Files.createDirectories(runtimeDir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            Files.writeString(runtimeDir.resolve(Supervisor.LEDGER_FILE), "instance " + token + "\n"
+                    + pid + " " + ProcessGroupLedger.startTime((int) pid).orElseThrow() + "\n");
 
             start(echo(new PoolLimits(0, 1, 1, Duration.ofSeconds(60)), javaEcho(Duration.ofSeconds(5))));
 
             assertThat(orphan.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(runtimeDir.resolve(Supervisor.LEDGER_FILE))).isEmpty();
+            assertThat(Files.readAllLines(runtimeDir.resolve(Supervisor.LEDGER_FILE)))
+                    .allMatch(line -> line.startsWith("instance "));
         } finally {
             orphan.destroyForcibly();
             orphan.waitFor(10, TimeUnit.SECONDS);

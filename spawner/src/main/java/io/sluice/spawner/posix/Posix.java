@@ -9,8 +9,9 @@ import jnr.posix.POSIXFactory;
 import jnr.posix.util.DefaultPOSIXHandler;
 
 /**
- * The spawner's door to libc: jnr-posix for waitpid, kill, close and getpid, the {@link LibC} binding for the rest.
- * Every failure is a {@link NativeCallException} naming the call and the errno. Linux constants only. Thread-safe.
+ * The spawner's door to libc: jnr-posix for waitpid, kill, close, getpid and geteuid, the {@link LibC} binding for the
+ * rest. Every failure is a {@link NativeCallException} naming the call and the errno. Linux constants only.
+ * Thread-safe.
  */
 public final class Posix {
     static final int O_NONBLOCK = 04000;
@@ -73,16 +74,48 @@ public final class Posix {
         return r == 0 ? OptionalInt.empty() : OptionalInt.of(status[0]);
     }
 
-    /** {@code kill(pid, signal)}; false when no such process (ESRCH), any other failure throws. */
+    /**
+     * {@code kill(pid, signal)} to one process; false when no such process (ESRCH), any other failure throws.
+     *
+     * @throws IllegalArgumentException for {@code pid <= 1}: 0 and negative pids name groups (-1 every process
+     *         Sluice may signal), 1 is init; groups go through {@link #killGroup}
+     */
     public static boolean kill(int pid, int signal) throws NativeCallException {
-        if (POSIX.kill(pid, signal) == 0) {
+        if (pid <= 1) {
+            throw new IllegalArgumentException("refusing kill(%d, %s): not a single process other than init"
+                    .formatted(pid, Signals.name(signal)));
+        }
+        return send(pid, signal);
+    }
+
+    /**
+     * {@code kill(-pgid, signal)} to every process of group {@code pgid}; false when the group is empty (ESRCH).
+     *
+     * @throws IllegalArgumentException for {@code pgid <= 1}: {@code kill(-1)} reaches every process Sluice may
+     *         signal (under root, all of them) and {@code kill(0)} Sluice's own group; no worker group is either
+     */
+    public static boolean killGroup(int pgid, int signal) throws NativeCallException {
+        if (pgid <= 1) {
+            throw new IllegalArgumentException("refusing to signal process group %d with %s: not a worker's group"
+                    .formatted(pgid, Signals.name(signal)));
+        }
+        return send(-pgid, signal);
+    }
+
+    private static boolean send(int target, int signal) throws NativeCallException {
+        if (POSIX.kill(target, signal) == 0) {
             return true;
         }
         int errno = POSIX.errno();
         if (errno == ESRCH) {
             return false;
         }
-        throw new NativeCallException("kill(%d, %s)".formatted(pid, Signals.name(signal)), errno);
+        throw new NativeCallException("kill(%d, %s)".formatted(target, Signals.name(signal)), errno);
+    }
+
+    /** The effective uid: who owns what Sluice creates, and who must own its runtime-dir. */
+    public static int geteuid() {
+        return POSIX.geteuid();
     }
 
     /** Closes {@code fd}, ignoring EBADF and EINTR (on Linux the fd is gone either way). */

@@ -3,6 +3,7 @@ package io.sluice.spawner.process;
 import io.sluice.spawner.posix.NativeCallException;
 import io.sluice.spawner.posix.Posix;
 import io.sluice.spawner.posix.PosixSpawn;
+import io.sluice.spawner.posix.Signals;
 import io.sluice.spawner.posix.SpawnRequest;
 import io.sluice.spawner.spec.LaunchSpec;
 import java.io.IOException;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Launches workers with posix_spawn (reference/native-spawning.md): the absolute bin path, explicit envp, chdir to
  * the spec's cwd, own session, clean signal state, socket on fd 0, stdout and stderr into pipes that the
- * {@link ExitWatcher} logs, nothing else inherited. Records each group in the optional {@link ProcessGroupLedger}.
+ * {@link ExitWatcher} logs, nothing else inherited. Records each group in the optional {@link ProcessGroupLedger}
+ * and gives each worker that ledger's instance token ({@value ProcessGroupLedger#TOKEN_VARIABLE}), which proves at
+ * the next start that what is left in the group is ours.
  * Call from the supervisor thread only.
  */
 public final class PosixSpawnLauncher implements ProcessLauncher {
@@ -90,9 +93,13 @@ public final class PosixSpawnLauncher implements ProcessLauncher {
         child.exit().whenComplete((status, failure) -> ledger.removeQuietly(child.pid()));
     }
 
-    private static List<String> envp(LaunchSpec spec, Map<String, String> extraEnv) {
+    /** The spec's environment, then {@code extraEnv}, then the ledger's instance token, which nothing overrides. */
+    private List<String> envp(LaunchSpec spec, Map<String, String> extraEnv) {
         Map<String, String> env = new TreeMap<>(spec.environment());
         env.putAll(extraEnv);
+        if (ledger != null) {
+            env.put(ProcessGroupLedger.TOKEN_VARIABLE, ledger.token());
+        }
         return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 
@@ -111,7 +118,7 @@ public final class PosixSpawnLauncher implements ProcessLauncher {
 
     private static void killAndReap(int pid) {
         try {
-            Posix.kill(-pid, 9);
+            Posix.killGroup(pid, Signals.KILL);
             while (Posix.reapIfExited(pid).isEmpty()) {
                 Thread.onSpinWait();
             }

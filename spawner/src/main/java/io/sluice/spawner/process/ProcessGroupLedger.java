@@ -1,42 +1,64 @@
 package io.sluice.spawner.process;
 
-import io.sluice.spawner.posix.Posix;
-import io.sluice.spawner.posix.Signals;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A state file (for example {@code runtime-dir/sluice.pids}) listing the process group and leader start time of
- * every live child, rewritten atomically on each change, so that the next start can kill what a SIGKILLed Sluice
- * left behind. Thread-safe (synchronized).
+ * A state file in the runtime-dir ({@code sluice.pids}) that lets the next start kill what a SIGKILLed Sluice left
+ * behind: this instance's random token, which every worker gets as {@value #TOKEN_VARIABLE} in its environment, and
+ * the process group (= session) and start time of every live worker. Rewritten atomically on each change; never
+ * follows a link. Only the owner of the runtime-dir's lock may use it. Thread-safe (synchronized).
+ *
+ * <p>File format: {@code instance <token>}, then one {@code <pgid> <start time>} line per worker.
  */
 public final class ProcessGroupLedger {
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessGroupLedger.class);
-    private static final Duration KILL_WAIT = Duration.ofSeconds(1);
-
-    private final Path file;
-    private final Map<Integer, Long> groups = new LinkedHashMap<>();
-
-    public ProcessGroupLedger(Path file) {
-        this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
-    }
-
+    /** The environment variable that carries the instance token to every worker (and what it forks). */
+    public static final String TOKEN_VARIABLE = "SLUICE_INSTANCE";
     /** Default wait between TERM and KILL in {@link #cleanupLeftovers()}. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessGroupLedger.class);
+    private static final String TOKEN_KEY = "instance";
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final Path file;
+    private final String token;
+    private final Map<Integer, Long> groups = new LinkedHashMap<>();
+
+    /** A ledger with a fresh random instance token; nothing is read or written yet. */
+    public ProcessGroupLedger(Path file) {
+        this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        this.token = HexFormat.of().formatHex(random);
+    }
+
+    /** This instance's token; launchers put it in every worker's environment as {@value #TOKEN_VARIABLE}. */
+    public String token() {
+        return token;
+    }
 
     /** {@link #cleanupLeftovers(Duration)} with {@link #DEFAULT_GRACE}; call once at start, before spawning. */
     public int cleanupLeftovers() throws IOException {
@@ -44,27 +66,25 @@ public final class ProcessGroupLedger {
     }
 
     /**
-     * Kills every recorded group whose leader still runs with the recorded start time (so a reused pid is spared):
-     * TERM to the group, up to {@code grace} for it to go, then KILL. Then empties the file. Returns how many groups
-     * were signalled. Groups whose leader is gone are skipped: without the leader their identity is unknown.
+     * Stops what is left of every recorded worker (see {@link LeftoverSession}): each session with a live member
+     * that carries the recorded token and started no earlier than the worker gets TERM, up to {@code grace}, then
+     * KILL, whether its leader still runs or not. Anything unproven is left alone, and pgid 0 and 1 are never
+     * signalled. Then rewrites the file with this instance's token and no group. Returns how many sessions were
+     * signalled.
      */
     public synchronized int cleanupLeftovers(Duration grace) throws IOException {
-        Map<Integer, Long> recorded = read();
+        Recorded recorded = read();
         int signalled = 0;
-        for (Map.Entry<Integer, Long> entry : recorded.entrySet()) {
-            int pgid = entry.getKey();
-            OptionalLong now = startTime(pgid);
-            if (now.isEmpty() || now.getAsLong() != entry.getValue()) {
-                continue;
-            }
-            signalled++;
-            LOG.warn("process group {} is left over from an earlier run (recorded in {}); sending TERM", pgid, file);
-            Posix.kill(-pgid, Signals.TERM);
-            if (!waitGone(pgid, grace)) {
-                LOG.warn("process group {} ignored TERM for {}; sending KILL", pgid, LadderRun.human(grace));
-                Posix.kill(-pgid, Signals.KILL);
-                if (!waitGone(pgid, KILL_WAIT)) {
-                    LOG.error("process group {} survived KILL for {}", pgid, LadderRun.human(KILL_WAIT));
+        if (recorded.token() == null && !recorded.groups().isEmpty()) {
+            LOG.warn("{} names {} process group(s) but no instance token; none can be proven Sluice's, so none is "
+                    + "signalled", file, recorded.groups().size());
+        } else {
+            for (Map.Entry<Integer, Long> entry : recorded.groups().entrySet()) {
+                int pgid = entry.getKey();
+                if (pgid <= 1) {
+                    LOG.warn("{}: ignoring process group {}: no worker has it", file, pgid);
+                } else if (new LeftoverSession(pgid, entry.getValue(), recorded.token()).stop(grace)) {
+                    signalled++;
                 }
             }
         }
@@ -97,74 +117,65 @@ public final class ProcessGroupLedger {
 
     /** Field 22 of /proc/PID/stat (start time in clock ticks since boot); empty when the process is gone. */
     public static OptionalLong startTime(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            // comm (field 2) may hold spaces and parentheses; fields after the last ')' start at field 3.
-            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            return OptionalLong.of(Long.parseLong(rest[22 - 3]));
-        } catch (IOException | RuntimeException e) {
-            return OptionalLong.empty();
-        }
-    }
-
-    private static boolean waitGone(int pgid, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        // Not our children (an earlier JVM's), so there is nothing to wait on but the group itself. kill(-pgid, 0)
-        // would count zombies, which a slow init (or container pid 1) may leave for a while: scan /proc instead.
-        while (hasLiveMembers(pgid)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-        return true;
+        return ProcessTable.read(pid).map(p -> OptionalLong.of(p.startTime())).orElse(OptionalLong.empty());
     }
 
     /** Whether any process other than a zombie is in process group {@code pgid}. */
     static boolean hasLiveMembers(int pgid) {
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path proc : procs) {
-                try {
-                    String stat = Files.readString(proc.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // fields[0] is field 3 (state), fields[2] is field 5 (pgrp)
-                    if (Integer.parseInt(fields[2]) == pgid && !fields[0].equals("Z")) {
-                        return true;
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // the process went away while we looked
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
+        return ProcessTable.all().stream().anyMatch(p -> p.pgrp() == pgid && !p.isZombie());
     }
 
-    private Map<Integer, Long> read() throws IOException {
-        Map<Integer, Long> recorded = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] parts = line.trim().split("\\s+");
-                if (parts.length == 2) {
-                    try {
-                        recorded.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
-                    } catch (NumberFormatException e) {
-                        LOG.warn("{}: ignoring malformed line '{}'", file, line);
-                    }
-                }
-            }
+    private record Recorded(String token, Map<Integer, Long> groups) {
+    }
+
+    private Recorded read() throws IOException {
+        String text;
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            return recorded;
+            return new Recorded(null, Map.of());
+        } catch (IOException e) {
+            // The JDK words ELOOP under NOFOLLOW_LINKS without the file name.
+            if (Files.isSymbolicLink(file)) {
+                throw new IOException("%s is a symbolic link; Sluice does not follow links in its runtime-dir: "
+                        .formatted(file) + "remove it", e);
+            }
+            throw e;
         }
-        return recorded;
+        String recordedToken = null;
+        Map<Integer, Long> recorded = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length != 2) {
+                continue;
+            }
+            if (parts[0].equals(TOKEN_KEY)) {
+                recordedToken = parts[1];
+                continue;
+            }
+            try {
+                recorded.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
+            } catch (NumberFormatException e) {
+                LOG.warn("{}: ignoring malformed line '{}'", file, line);
+            }
+        }
+        return new Recorded(recordedToken, recorded);
     }
 
     private void write() throws IOException {
-        StringBuilder text = new StringBuilder();
+        StringBuilder text = new StringBuilder(TOKEN_KEY).append(' ').append(token).append('\n');
         groups.forEach((pgid, start) -> text.append(pgid).append(' ').append(start).append('\n'));
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        // Unlink whatever sits there, then create with O_CREAT|O_EXCL, which fails on any existing name, a symlink
+        // included: a planted link is removed, never followed. rename(2) replaces the name, not a link's target.
+        Files.deleteIfExists(temp);
+        try (var out = Files.newByteChannel(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PRIVATE)) {
+            ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        }
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

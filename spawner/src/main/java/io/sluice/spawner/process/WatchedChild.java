@@ -55,7 +55,7 @@ final class WatchedChild {
             return false;
         }
         try {
-            return Posix.kill(-pid, signal);
+            return Posix.killGroup(pid, signal);
         } catch (NativeCallException e) {
             throw new IllegalStateException("worker %s: %s".formatted(logName, e.getMessage()), e);
         }

@@ -25,6 +25,16 @@ class RuntimeDirLockTest {
     }
 
     @Test
+    void aSymlinkPlantedAsTheLockFileIsRefusedAndItsTargetLeftAlone(@TempDir Path dir) throws IOException {
+        Path victim = Files.writeString(dir.resolve("victim"), "precious\n");
+        Files.createSymbolicLink(dir.resolve(RuntimeDirLock.FILE), victim);
+
+        assertThatThrownBy(() -> RuntimeDirLock.acquire(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining(dir.resolve(RuntimeDirLock.FILE).toString());
+        assertThat(Files.readString(victim)).isEqualTo("precious\n");
+    }
+
+    @Test
     void theLockIsFreeAgainOnceReleased(@TempDir Path dir) throws IOException {
         RuntimeDirLock first = RuntimeDirLock.acquire(dir);
         first.close();

@@ -100,9 +100,9 @@ public final class ConfigLoader {
         OptionKeys.check(top, Place.TOP, problems);
         Path absolute = file.toAbsolutePath();
         Path baseDir = absolute.getParent() != null ? absolute.getParent() : absolute;
-        ServerOptions server = new ServerReader(baseDir, problems).read(top.value("server"));
+        ServerOptions server = new ServerReader(baseDir, facts, problems).read(top.value("server"));
         // With a broken server section, generated sockets go to the default folder; the file is rejected anyway.
-        Path runtimeDir = server != null ? server.runtimeDir() : ServerOptions.defaultRuntimeDir();
+        Path runtimeDir = server != null ? server.runtimeDir() : facts.defaultRuntimeDir();
         WstunnelReader tunnel = new WstunnelReader(
                 new RouteReader(new HostReader(baseDir, runtimeDir, facts, problems), problems), problems);
         tunnel.read(top.value("wstunnel"));

@@ -17,7 +17,7 @@ public enum ConfigOption {
     BIND(Place.SERVER, "bind", "IP address", "127.0.0.1", "address to listen on; an IP literal or localhost", true),
     PORT(Place.SERVER, "port", "integer", "8080", "TCP port to listen on; 0 = any free port", true),
     DOCUMENT_ROOT(Place.SERVER, "document-root", "path", "none", "folder of static files for plain HTTP", true),
-    RUNTIME_DIR(Place.SERVER, "runtime-dir", "path", "<tmpdir>/sluice-<user>",
+    RUNTIME_DIR(Place.SERVER, "runtime-dir", "path", "$XDG_RUNTIME_DIR/sluice, else <tmpdir>/sluice-<user>",
             "folder for runtime files and generated worker sockets", true),
     MAX_CONNECTIONS(Place.SERVER, "max-connections", "integer", "10000", "most open client connections", true),
     HANDSHAKE_TIMEOUT(Place.SERVER, "handshake-timeout", "duration", "10s", "time to finish the handshake", true),

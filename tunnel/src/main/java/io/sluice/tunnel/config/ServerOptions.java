@@ -87,11 +87,6 @@ public record ServerOptions(
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
-    /** The default {@code runtime-dir}: {@code sluice-<user>} under {@code java.io.tmpdir}; not created here. */
-    public static Path defaultRuntimeDir() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "sluice-" + System.getProperty("user.name"));
-    }
-
     static void nonNegative(Violations v, String option, Duration value) {
         if (value.isNegative()) {
             v.add(option, "must not be negative, got " + value, null);

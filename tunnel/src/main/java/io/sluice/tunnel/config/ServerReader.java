@@ -3,25 +3,30 @@ package io.sluice.tunnel.config;
 import io.sluice.spawner.spec.InvalidOptionException;
 import io.sluice.tunnel.config.ConfigOption.Place;
 import io.sluice.tunnel.config.Problems.Spot;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads the {@code server:} section into {@link ServerOptions}; confined to the loading thread. */
 final class ServerReader {
     private final Path baseDir;
+    private final SystemFacts facts;
     private final Problems problems;
 
-    ServerReader(Path baseDir, Problems problems) {
+    ServerReader(Path baseDir, SystemFacts facts, Problems problems) {
         this.baseDir = baseDir;
+        this.facts = facts;
         this.problems = problems;
     }
 
     /** The options, or null when they have problems (all reported). {@code node} null means the section is absent. */
     ServerOptions read(Node node) {
         if (node == null) {
-            return ServerOptions.defaults(ServerOptions.defaultRuntimeDir());
+            return ServerOptions.defaults(facts.defaultRuntimeDir());
         }
         Fields f = Fields.of(node, "server", false, "a mapping of server options", problems);
         if (f == null) {
@@ -32,8 +37,7 @@ final class ServerReader {
         String bind = or(str(f, "bind"), ServerOptions.DEFAULT_BIND);
         Integer port = f.has("port") ? Values.integer(f.value("port"), f.pathOf("port"), problems) : null;
         Path documentRoot = f.has("document-root") ? documentRoot(f) : null;
-        String runtime = str(f, "runtime-dir");
-        Path runtimeDir = runtime == null ? ServerOptions.defaultRuntimeDir() : baseDir.resolve(runtime).normalize();
+        Path runtimeDir = runtimeDir(f);
         Integer maxConnections = f.has("max-connections")
                 ? Values.integer(f.value("max-connections"), f.pathOf("max-connections"), problems) : null;
         Duration handshake = duration(f, "handshake-timeout", ServerOptions.DEFAULT_HANDSHAKE_TIMEOUT);
@@ -67,6 +71,45 @@ final class ServerReader {
             return null;
         }
         return dir;
+    }
+
+    /**
+     * The folder, with what can be seen without creating anything: a symlink or a non-folder where it should be, or
+     * a non-folder on the way to it. Owner and mode are checked when Sluice starts to spawn (exit 1, not 2): a
+     * folder that does not exist yet has neither.
+     */
+    private Path runtimeDir(Fields f) {
+        String text = str(f, "runtime-dir");
+        if (text == null) {
+            return facts.defaultRuntimeDir();
+        }
+        Path dir = baseDir.resolve(text).normalize();
+        String problem = unusableRuntimeDir(dir);
+        if (problem != null) {
+            problems.add(f.value("runtime-dir"), f.pathOf("runtime-dir"), problem);
+        }
+        return dir;
+    }
+
+    private static String unusableRuntimeDir(Path dir) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                continue; // missing (or under a file): the nearest existing ancestor decides
+            }
+            if (p.equals(dir)) {
+                if (attributes.isSymbolicLink()) {
+                    return "%s is a symbolic link; Sluice refuses to follow one there: give the real folder"
+                            .formatted(dir);
+                }
+                return attributes.isDirectory() ? null : "%s is not a directory".formatted(dir);
+            }
+            // Above the folder itself, a link to a folder is fine (/var/run -> /run).
+            return Files.isDirectory(p) ? null : "%s is not a directory, so %s cannot be created".formatted(p, dir);
+        }
+        return null;
     }
 
     private String str(Fields f, String key) {
