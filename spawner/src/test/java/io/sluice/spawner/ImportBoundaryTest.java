@@ -2,69 +2,41 @@ package io.sluice.spawner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.sluice.testsupport.ImportRules;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The spawner's package boundaries (STYLE §2.2), checked on the import lines of its sources: no Netty or HTTP
- * anywhere, native calls only in {@code posix}, and the registry contract free of pools and processes.
+ * The spawner's package boundaries (STYLE §2.2), one row per package as its {@code package-info.java} states them,
+ * checked on the import lines of its sources: no Netty or HTTP anywhere, native calls only in {@code posix} and only
+ * {@code process} uses it, the registry contract free of pools and processes, and no cycle between packages (spec →
+ * balance → registry → spec was one, until {@code BalanceKind} moved into {@code spec}).
  */
 class ImportBoundaryTest {
-    private static final Path SOURCES = Path.of("src/main/java/io/sluice/spawner");
+    private static final String ROOT = "io.sluice.spawner";
+    private static final ImportRules RULES = ImportRules.forSources(Path.of("src/main/java"))
+            .allow(ROOT, ROOT + ".pool", ROOT + ".process", ROOT + ".registry", ROOT + ".spec")
+            .allow(ROOT + ".spec")
+            .allow(ROOT + ".registry", ROOT + ".spec")
+            .allow(ROOT + ".balance", ROOT + ".registry", ROOT + ".spec")
+            .allow(ROOT + ".pool", ROOT + ".balance", ROOT + ".process", ROOT + ".registry", ROOT + ".spec")
+            .allow(ROOT + ".process", ROOT + ".posix", ROOT + ".spec")
+            .allow(ROOT + ".posix", "jnr");
 
-    /** Import lines of the files directly in one package folder ("" = io.sluice.spawner itself). */
-    private static List<String> importsOf(String packageDir) {
-        Path dir = packageDir.isEmpty() ? SOURCES : SOURCES.resolve(packageDir);
-        return walk(dir).filter(f -> f.getParent().equals(dir)).flatMap(ImportBoundaryTest::importLines).toList();
-    }
-
-    private static List<String> allImports() {
-        return walk(SOURCES).flatMap(ImportBoundaryTest::importLines).toList();
-    }
-
-    private static Stream<Path> walk(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.toString().endsWith(".java")).toList().stream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Stream<String> importLines(Path file) {
-        try {
-            return Files.readAllLines(file).stream().filter(l -> l.startsWith("import "))
-                    .map(l -> file.getFileName() + ": " + l);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @Test
+    void everyImportIsOneItsPackageMayMake() {
+        assertThat(RULES.violations()).isEmpty();
     }
 
     @Test
-    void nothingInTheSpawnerImportsNetty() {
-        assertThat(allImports()).noneMatch(l -> l.contains("io.netty"));
+    void noPackageDependsOnItselfThroughOthers() {
+        assertThat(RULES.importCycle()).as("cycle in the imports").isEmpty();
+        assertThat(RULES.ruleCycle()).as("cycle in the table").isEmpty();
     }
 
     @Test
-    void onlyThePosixPackageMakesNativeCallsAndOnlyProcessUsesIt() {
-        for (String pkg : List.of("", "spec", "registry", "balance", "pool", "process")) {
-            assertThat(importsOf(pkg)).as(pkg).noneMatch(l -> l.contains(" jnr."));
-        }
-        for (String pkg : List.of("", "spec", "registry", "balance", "pool")) {
-            assertThat(importsOf(pkg)).as(pkg).noneMatch(l -> l.contains("io.sluice.spawner.posix"));
-        }
-    }
-
-    @Test
-    void theRegistryContractKnowsNoPoolsOrProcesses() {
-        assertThat(importsOf("registry")).noneMatch(l -> l.contains("io.sluice.spawner.pool")
-                || l.contains("io.sluice.spawner.process") || l.contains("io.sluice.spawner.posix"));
-        assertThat(importsOf("spec")).noneMatch(l -> l.contains("io.sluice.spawner.pool")
-                || l.contains("io.sluice.spawner.process") || l.contains("io.sluice.spawner.posix")
-                || l.contains("io.sluice.spawner.registry"));
+    void everyPackageHasARuleAndAPackageInfo() {
+        assertThat(RULES.packagesWithoutRule()).isEmpty();
+        assertThat(RULES.packagesWithoutPackageInfo()).isEmpty();
     }
 }

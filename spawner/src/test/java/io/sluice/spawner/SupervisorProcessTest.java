@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ch.qos.logback.classic.Level;
-import io.sluice.spawner.balance.BalanceKind;
 import io.sluice.spawner.pool.LogCapture;
 import io.sluice.spawner.pool.WorkerStartException;
 import io.sluice.spawner.process.ProcessGroupLedger;
@@ -16,6 +15,7 @@ import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.spawner.spec.LaunchSpec;
 import io.sluice.spawner.spec.PoolLimits;
 import java.io.BufferedReader;

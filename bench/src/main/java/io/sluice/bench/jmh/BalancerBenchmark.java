@@ -1,10 +1,10 @@
 package io.sluice.bench.jmh;
 
-import io.sluice.spawner.balance.BalanceKind;
 import io.sluice.spawner.balance.BalancePolicy;
 import io.sluice.spawner.registry.BackendView;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.spawner.spec.BalanceKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package io.sluice.bench.jmh;
 
-import io.sluice.spawner.balance.BalanceKind;
 import io.sluice.spawner.pool.ProcessPool;
 import io.sluice.spawner.pool.RouteSnapshot;
 import io.sluice.spawner.pool.SnapshotRegistry;
@@ -10,6 +9,7 @@ import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.BalanceKind;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;

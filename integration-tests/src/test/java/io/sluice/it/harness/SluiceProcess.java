@@ -15,16 +15,24 @@ import java.util.regex.Matcher;
 /**
  * The real runnable jar ({@code tunnel/target/sluice.jar}) as its own process, as users run it. Keeps stdout and
  * stderr lines apart; {@link #awaitListening()} waits for the {@code listening on ws://HOST:PORT} line, which proves
- * the port is this server's.
+ * the port is this server's. Netty runs in it with paranoid leak detection, as in the tests' own JVM, and
+ * {@link #close()} fails the test when the process printed a {@code LEAK:} line.
  */
 public final class SluiceProcess implements AutoCloseable {
     private static final java.util.regex.Pattern LISTENING =
             java.util.regex.Pattern.compile("listening on ws://([^:\\s]+):(\\d+)");
+    private static final String LEAK_DETECTION = "-Dio.netty.leakDetection.level=paranoid";
+    private static final String LEAK_MARK = "LEAK:";
 
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final List<Thread> pumps;
+
+    /** Runs any command under this harness (its own tests use a stand-in that prints a leak report). */
+    static SluiceProcess command(List<String> command) throws IOException {
+        return new SluiceProcess(command);
+    }
 
     private SluiceProcess(List<String> command) throws IOException {
         process = new ProcessBuilder(command).start();
@@ -41,10 +49,16 @@ public final class SluiceProcess implements AutoCloseable {
         return jar;
     }
 
-    /** Starts {@code java [jvmOptions] -jar sluice.jar args...} on the test's own JDK. */
+    /**
+     * Starts {@code java [jvmOptions] -jar sluice.jar args...} on the test's own JDK, with paranoid Netty leak
+     * detection unless {@code jvmOptions} set a level.
+     */
     public static SluiceProcess start(List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dio.netty.leakDetection"))) {
+            command.add(LEAK_DETECTION);
+        }
         command.addAll(jvmOptions);
         if (Runtime.version().feature() >= 24) {
             command.add("--enable-native-access=ALL-UNNAMED");
@@ -106,11 +120,25 @@ public final class SluiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Kills the process if it still runs, then fails (AssertionError) when it printed a Netty leak report: a leak in
+     * the real server is a bug even when the test's own assertions passed.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (Thread pump : pumps) {
+            pump.join(5_000); // bounded: the last lines, a leak report among them, may still be in the pipe
+        }
+        List<String> leaks = new ArrayList<>();
+        stdout.stream().filter(l -> l.contains(LEAK_MARK)).forEach(leaks::add);
+        stderr.stream().filter(l -> l.contains(LEAK_MARK)).forEach(leaks::add);
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("sluice pid %d reported %d Netty leak(s):%n%s".formatted(process.pid(),
+                    leaks.size(), String.join(System.lineSeparator(), leaks)));
         }
     }
 }

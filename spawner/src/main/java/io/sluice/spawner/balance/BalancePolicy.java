@@ -2,6 +2,7 @@ package io.sluice.spawner.balance;
 
 import io.sluice.spawner.registry.BackendView;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.spec.BalanceKind;
 import java.util.List;
 import java.util.Objects;
 

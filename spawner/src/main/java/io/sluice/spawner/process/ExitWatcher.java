@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * Detects the exit of every child and logs their output, on one daemon thread ("sluice-reaper") that epoll-waits on
  * each child's pidfd and stdout/stderr pipes. A readable pidfd is followed by {@code waitpid(pid, WNOHANG)} for that
  * pid only (never -1, which would steal the JDK's statuses). Where pidfd_open fails (ENOSYS, EPERM under seccomp) the
- * same loop wakes every 50 ms and sweeps {@code waitpid(pid, WNOHANG)} over the children that lack a pidfd.
+ * same loop wakes every 50 ms and sweeps {@code waitpid(pid, WNOHANG)} over the children that lack a pidfd. Output
+ * is read at full speed and logged within each worker's {@link OutputBudget}; while dropped lines wait for their
+ * report, the loop also wakes once a second to write it.
  *
  * <p>Threading: {@link #watch} and {@link #close} may be called from any thread. Exit futures are completed on
  * the reaper thread, so dependents must not run long there: consumers use {@code whenCompleteAsync(…, executor)}
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ExitWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExitWatcher.class);
     private static final int POLL_MILLIS = 50;
+    private static final int REPORT_MILLIS = (int) (OutputBudget.REPORT_INTERVAL_NANOS / 1_000_000);
     private static final int KIND_PIDFD = 0;
     private static final int KIND_STDOUT = 1;
     private static final int KIND_STDERR = 2;
@@ -105,7 +108,7 @@ public final class ExitWatcher implements AutoCloseable {
         while (running) {
             int ready;
             try {
-                ready = epoll.await(polled.isEmpty() ? -1 : POLL_MILLIS);
+                ready = epoll.await(waitMillis());
             } catch (NativeCallException e) {
                 LOG.error("reaper stopped: {}", e.getMessage());
                 break;
@@ -127,8 +130,24 @@ public final class ExitWatcher implements AutoCloseable {
             for (WatchedChild child : polled.values()) {
                 handle(child, KIND_PIDFD, buffer);
             }
+            for (WatchedChild child : children.values()) {
+                child.reportDroppedOutput();
+            }
         }
         shutDown();
+    }
+
+    /** How long epoll may wait: for ever, unless a waitpid sweep or a report of dropped output lines is pending. */
+    private int waitMillis() {
+        if (!polled.isEmpty()) {
+            return POLL_MILLIS;
+        }
+        for (WatchedChild child : children.values()) {
+            if (child.hasDroppedOutput()) {
+                return REPORT_MILLIS;
+            }
+        }
+        return -1;
     }
 
     private void handle(WatchedChild child, int kind, byte[] buffer) {

@@ -9,8 +9,8 @@ import org.slf4j.event.Level;
 
 /**
  * Cuts one child stream (stdout or stderr) into lines and logs each to {@code sluice.backend}: stdout at INFO,
- * stderr at WARN, with MDC {@code worker} and {@code pid}. Lines longer than {@link #MAX_LINE} bytes are cut. Confined
- * to the reaper thread.
+ * stderr at WARN, with MDC {@code worker} and {@code pid}, as far as the worker's {@link OutputBudget} allows. Lines
+ * longer than {@link #MAX_LINE} bytes are cut. Confined to the reaper thread.
  */
 final class OutputLines {
     static final String LOGGER = "sluice.backend";
@@ -20,12 +20,14 @@ final class OutputLines {
     private final String worker;
     private final int pid;
     private final Level level;
+    private final OutputBudget budget;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-    OutputLines(String worker, int pid, boolean stderr) {
+    OutputLines(String worker, int pid, boolean stderr, OutputBudget budget) {
         this.worker = worker;
         this.pid = pid;
         this.level = stderr ? Level.WARN : Level.INFO;
+        this.budget = budget;
     }
 
     void accept(byte[] buffer, int length) {
@@ -61,6 +63,10 @@ final class OutputLines {
     }
 
     private void emit() {
+        if (!budget.admit()) {
+            pending.reset();
+            return;
+        }
         byte[] bytes = pending.toByteArray();
         pending.reset();
         int end = bytes.length;

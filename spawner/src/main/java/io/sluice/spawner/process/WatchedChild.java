@@ -21,6 +21,7 @@ final class WatchedChild {
     private int stderrFd;
     private final OutputLines stdout;
     private final OutputLines stderr;
+    private final OutputBudget outputBudget;
     private boolean reaped;
 
     WatchedChild(long id, int pid, String logName, int stdoutFd, int stderrFd) {
@@ -29,8 +30,9 @@ final class WatchedChild {
         this.logName = logName;
         this.stdoutFd = stdoutFd;
         this.stderrFd = stderrFd;
-        this.stdout = new OutputLines(logName, pid, false);
-        this.stderr = new OutputLines(logName, pid, true);
+        this.outputBudget = new OutputBudget(logName, pid);
+        this.stdout = new OutputLines(logName, pid, false, outputBudget);
+        this.stderr = new OutputLines(logName, pid, true, outputBudget);
     }
 
     synchronized ExitStatus reapIfExited() throws NativeCallException {
@@ -83,6 +85,9 @@ final class WatchedChild {
             } else {
                 stdoutFd = -1;
             }
+            if (stdoutFd < 0 && stderrFd < 0) {
+                outputBudget.reportNow(); // the worker's output ended: nothing later would report these
+            }
         }
         return n > 0;
     }
@@ -98,11 +103,22 @@ final class WatchedChild {
         }
     }
 
+    /** Whether output lines were dropped and not reported yet (the reaper then wakes to report them). */
+    boolean hasDroppedOutput() {
+        return outputBudget.hasDropped();
+    }
+
+    /** The reaper's periodic check: reports dropped output lines once their interval has passed. */
+    void reportDroppedOutput() {
+        outputBudget.reportIfDue();
+    }
+
     synchronized boolean isDone() {
         return reaped && stdoutFd < 0 && stderrFd < 0;
     }
 
     void closeAll() {
+        outputBudget.reportNow();
         Posix.close(pidfd);
         Posix.close(stdoutFd);
         Posix.close(stderrFd);

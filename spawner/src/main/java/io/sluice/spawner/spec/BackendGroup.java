@@ -1,6 +1,5 @@
 package io.sluice.spawner.spec;
 
-import io.sluice.spawner.balance.BalanceKind;
 import java.util.List;
 import java.util.Objects;
 

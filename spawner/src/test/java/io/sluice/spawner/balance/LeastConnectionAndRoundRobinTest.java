@@ -3,6 +3,7 @@ package io.sluice.spawner.balance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.spec.BalanceKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;

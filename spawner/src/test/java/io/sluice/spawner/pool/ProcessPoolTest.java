@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import io.sluice.spawner.balance.BalanceKind;
 import io.sluice.spawner.process.ExitStatus;
 import io.sluice.spawner.process.ListenSocket;
 import io.sluice.spawner.process.SpawnException;
@@ -15,6 +14,7 @@ import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.spawner.spec.LaunchSpec;
 import io.sluice.spawner.spec.PoolLimits;
 import java.io.IOException;

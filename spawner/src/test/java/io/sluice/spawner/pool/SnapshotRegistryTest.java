@@ -3,7 +3,6 @@ package io.sluice.spawner.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import io.sluice.spawner.balance.BalanceKind;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
@@ -11,6 +10,7 @@ import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.spawner.spec.PoolLimits;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,6 +1,6 @@
 package io.sluice.tunnel.config;
 
-import io.sluice.spawner.balance.BalanceKind;
+import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.spawner.spec.InvalidOptionException;
 import io.sluice.tunnel.config.Problems.Spot;
 import java.time.Duration;

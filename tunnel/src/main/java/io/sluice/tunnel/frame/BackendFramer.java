@@ -5,7 +5,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 /**
  * Turns the backend's byte stream into server-to-client frames of one kind, keeping whatever must wait for more
- * bytes (an incomplete UTF-8 sequence, a partial base64 quantum). One instance per session, confined to its loop.
+ * bytes (an incomplete UTF-8 sequence). One instance per session, confined to its loop.
  */
 public interface BackendFramer {
 
@@ -18,7 +18,7 @@ public interface BackendFramer {
     WebSocketFrame frame(ByteBuf bytes);
 
     /**
-     * The backend ended: returns a last frame for carried bytes (base64 padding), or null.
+     * The backend ended: returns a last frame for carried bytes, or null (no framer has one today).
      *
      * @throws InvalidBackendTextException when the stream ended inside a UTF-8 sequence
      */

@@ -15,7 +15,7 @@ public final class BackendFramers {
         return new BinaryFramer();
     }
 
-    /** TEXT frames of standard base64 (the {@code base64} subprotocol), padded only by {@code finish()}. */
+    /** TEXT frames of standard base64 (the {@code base64} subprotocol): each read as one complete, padded text. */
     public static BackendFramer base64() {
         return new Base64Framer();
     }

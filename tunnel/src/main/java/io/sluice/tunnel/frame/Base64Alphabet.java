@@ -3,7 +3,7 @@ package io.sluice.tunnel.frame;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** The standard base64 alphabet of RFC 4648 §4, both ways. Immutable; any thread. */
+/** The standard base64 alphabet of RFC 4648 §4, for decoding (encoding uses the JDK). Immutable; any thread. */
 final class Base64Alphabet {
     static final byte PAD = '=';
     static final int NOT_BASE64 = -1;
@@ -19,11 +19,6 @@ final class Base64Alphabet {
     }
 
     private Base64Alphabet() {
-    }
-
-    /** The character for the low 6 bits of {@code sextet}. */
-    static byte encode(int sextet) {
-        return ENCODE[sextet & 0x3F];
     }
 
     /** The 6-bit value of character {@code c}, or {@link #NOT_BASE64} (also for the pad character). */

@@ -1,8 +1,6 @@
 package io.sluice.tunnel.frame;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.ByteBuffer;
 
 /**
@@ -11,7 +9,7 @@ import java.nio.ByteBuffer;
  * waits for the next chunk. Each message must be whole quanta; padding may only end a message (websockify's clients
  * encode every message by itself). Whitespace, line breaks and any other character are refused, since websockify's
  * clients never send them and a lenient decoder would hide a client that speaks another protocol. Errors raise
- * {@code CorruptedWebSocketFrameException} with 1007. Confined to the client channel's event loop.
+ * {@link InvalidBase64Exception} (1007). Confined to the client channel's event loop.
  */
 public final class Base64ChunkDecoder {
     private int quantum;
@@ -34,8 +32,8 @@ public final class Base64ChunkDecoder {
      * Decodes {@code chunk} (released here), the next piece of one message's base64 text.
      *
      * @return the decoded bytes, possibly empty; the caller owns them
-     * @throws CorruptedWebSocketFrameException (1007) on a character outside the alphabet, misplaced padding, or a
-     *                                          message that ends inside a quantum
+     * @throws InvalidBase64Exception on a character outside the alphabet, misplaced padding, or a message that ends
+     *                                inside a quantum
      */
     public ByteBuf decode(ByteBuf chunk, boolean endOfMessage) {
         int length = chunk.readableBytes();
@@ -51,7 +49,7 @@ public final class Base64ChunkDecoder {
                 endMessage();
             }
             return out;
-        } catch (CorruptedWebSocketFrameException e) {
+        } catch (InvalidBase64Exception e) {
             out.release();
             throw e;
         } finally {
@@ -90,9 +88,8 @@ public final class Base64ChunkDecoder {
         }
     }
 
-    private CorruptedWebSocketFrameException invalid(String what) {
-        return new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
-                "%s at character %d of the message".formatted(what, position));
+    private InvalidBase64Exception invalid(String what) {
+        return new InvalidBase64Exception("%s at character %d of the message".formatted(what, position));
     }
 
     private void endMessage() {
@@ -103,8 +100,7 @@ public final class Base64ChunkDecoder {
         pads = 0;
         position = 0;
         if (partial) {
-            throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
-                    "base64 message ends inside a 4-character quantum");
+            throw new InvalidBase64Exception("base64 message ends inside a 4-character quantum");
         }
     }
 }

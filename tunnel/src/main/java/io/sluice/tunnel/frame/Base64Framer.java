@@ -1,7 +1,6 @@
 package io.sluice.tunnel.frame;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.ByteBuffer;
@@ -9,80 +8,41 @@ import java.util.Base64;
 
 /**
  * Frames backend bytes as TEXT frames of standard base64 for the {@code base64} subprotocol (websockify's; lighttpd
- * only echoed the header, B7). Only whole 3-byte groups are encoded, 0 to 2 bytes wait for the next read, and
- * {@link #finish()} pads the rest, so every frame decodes by itself and the frames concatenate to one valid base64
- * text. Each read becomes one frame buffer. Confined to one event loop.
+ * only echoed the header, B7). Each read becomes one frame of complete, padded base64, as websockify sends it: a
+ * reply is never held back waiting for a multiple of 3 bytes (that deadlocked request/response protocols), and every
+ * frame decodes by itself. Stateless; any thread.
  */
 final class Base64Framer implements BackendFramer {
     private static final Base64.Encoder ENCODER = Base64.getEncoder();
 
-    private final Carry carry = new Carry();
-
     @Override
     public WebSocketFrame frame(ByteBuf bytes) {
         try {
-            int from = bytes.readerIndex();
-            int to = bytes.writerIndex();
-            int groups = (carry.length() + to - from) / 3;
-            if (groups == 0) {
-                carry.append(bytes, from, to);
+            int length = bytes.readableBytes();
+            if (length == 0) {
                 return null;
             }
-            ByteBuf out = bytes.alloc().buffer(groups * 4, groups * 4);
-            int i = from;
-            if (!carry.isEmpty()) {
-                int group = carry.bits();
-                for (int k = carry.length(); k < 3; k++) {
-                    group = group << 8 | bytes.getByte(i++) & 0xFF;
-                }
-                writeGroup(out, group);
-                carry.clear();
-            }
-            int bulk = (to - i) / 3 * 3;
-            encode(bytes, i, bulk, out);
-            carry.append(bytes, i + bulk, to);
+            int encoded = (length + 2) / 3 * 4;
+            ByteBuf out = bytes.alloc().buffer(encoded, encoded);
+            // The JDK encoder is an intrinsic: measured 4.4 GB/s including its copy of a direct input to the heap and
+            // ours of the result into the direct frame buffer, against 1 GB/s for a byte loop over the ByteBuffers.
+            int index = bytes.readerIndex();
+            ByteBuffer in = bytes.nioBufferCount() == 1
+                    ? bytes.internalNioBuffer(index, length) : bytes.nioBuffer(index, length);
+            out.writeBytes(ENCODER.encode(in));
             return new TextWebSocketFrame(out);
         } finally {
             bytes.release();
         }
     }
 
-    private static void encode(ByteBuf src, int index, int length, ByteBuf out) {
-        if (length == 0) {
-            return;
-        }
-        // The JDK encoder is an intrinsic: measured 4.4 GB/s including its copy of a direct input to the heap and
-        // ours of the result into the direct frame buffer, against 1 GB/s for a byte loop over the ByteBuffers.
-        ByteBuffer in = src.nioBufferCount() == 1 ? src.internalNioBuffer(index, length) : src.nioBuffer(index, length);
-        out.writeBytes(ENCODER.encode(in));
-    }
-
-    private static void writeGroup(ByteBuf out, int group) {
-        out.writeByte(Base64Alphabet.encode(group >>> 18));
-        out.writeByte(Base64Alphabet.encode(group >>> 12));
-        out.writeByte(Base64Alphabet.encode(group >>> 6));
-        out.writeByte(Base64Alphabet.encode(group));
-    }
-
     @Override
     public WebSocketFrame finish() {
-        if (carry.isEmpty()) {
-            return null;
-        }
-        int length = carry.length();
-        int group = carry.bits() << (3 - length) * 8;
-        carry.clear();
-        byte[] quantum = {
-            Base64Alphabet.encode(group >>> 18),
-            Base64Alphabet.encode(group >>> 12),
-            length == 2 ? Base64Alphabet.encode(group >>> 6) : Base64Alphabet.PAD,
-            Base64Alphabet.PAD,
-        };
-        return new TextWebSocketFrame(Unpooled.wrappedBuffer(quantum));
+        return null; // nothing is carried
     }
 
     @Override
     public void release() {
-        carry.clear();
+        // nothing is carried
     }
 }

@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Up to three bytes a framer keeps for the next read (an incomplete UTF-8 sequence, a partial base64 group), held in
- * an int so there is nothing to release. Confined to its framer's thread.
+ * Up to three bytes a framer keeps for the next read (an incomplete UTF-8 sequence), held in an int so there is
+ * nothing to release. Confined to its framer's thread.
  */
 final class Carry {
     static final int MAX = 3;
@@ -22,11 +22,6 @@ final class Carry {
             bits = bits << 8 | buf.getByte(i) & 0xFF;
             length++;
         }
-    }
-
-    /** The carried bytes, first carried in the highest used byte. */
-    int bits() {
-        return bits;
     }
 
     int length() {

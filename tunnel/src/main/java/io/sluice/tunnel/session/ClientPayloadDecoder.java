@@ -10,7 +10,7 @@ public interface ClientPayloadDecoder {
 
     /**
      * Takes ownership of {@code chunk}, the next piece of one client message; returns the bytes to write (possibly
-     * empty), or null when all are carried. A malformed payload raises {@code CorruptedWebSocketFrameException}.
+     * empty), or null when all are carried. A malformed payload raises {@code InvalidBase64Exception}.
      */
     ByteBuf decode(ByteBuf chunk, boolean endOfMessage);
 

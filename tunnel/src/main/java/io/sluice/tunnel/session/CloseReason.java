@@ -25,6 +25,8 @@ public enum CloseReason {
     PROTOCOL_ERROR(1002, "protocol error", Backend.EOF_AFTER_PENDING),
     /** A client text message was not valid UTF-8. */
     CLIENT_NOT_UTF8(1007, "invalid UTF-8", Backend.EOF_AFTER_PENDING),
+    /** A client message on the {@code base64} subprotocol was not valid base64. */
+    CLIENT_NOT_BASE64(1007, "invalid base64", Backend.EOF_AFTER_PENDING),
     /** A client message exceeded {@code max-message-size}. */
     MESSAGE_TOO_BIG(1009, "message too big", Backend.EOF_AFTER_PENDING),
     /** A bug or an unexpected failure inside Sluice. */

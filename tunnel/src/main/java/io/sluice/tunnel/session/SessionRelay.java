@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.sluice.tunnel.frame.BackendFramer;
 import io.sluice.tunnel.frame.InvalidBackendTextException;
+import io.sluice.tunnel.frame.InvalidBase64Exception;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -62,7 +63,15 @@ final class SessionRelay {
             payload.release();
             return;
         }
-        ByteBuf bytes = decoder.decode(payload, endOfMessage);
+        ByteBuf bytes;
+        try {
+            bytes = decoder.decode(payload, endOfMessage);
+        } catch (InvalidBase64Exception e) {
+            LOG.debug("route={} client={} sent invalid base64: {}", session.route(), client.remoteAddress(),
+                    e.getMessage());
+            session.close(CloseReason.CLIENT_NOT_BASE64);
+            return;
+        }
         if (bytes == null) {
             return;
         }
@@ -112,6 +121,11 @@ final class SessionRelay {
         try {
             frame = framer.frame(bytes);
         } catch (InvalidBackendTextException e) {
+            WebSocketFrame validPrefix = e.validPrefix();
+            if (validPrefix != null) {
+                client.write(validPrefix, client.voidPromise()); // the CLOSE follows it
+                clientDirty = true;
+            }
             warnNotUtf8(e);
             session.close(CloseReason.BACKEND_NOT_UTF8);
             return;

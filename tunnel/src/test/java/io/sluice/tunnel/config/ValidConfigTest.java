@@ -3,9 +3,9 @@ package io.sluice.tunnel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.sluice.spawner.balance.BalanceKind;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.BalanceKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.sluice.tunnel.server;
 
-import io.sluice.spawner.balance.BalanceKind;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.tunnel.config.ExtensionMapping;
 import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.OriginPolicy;

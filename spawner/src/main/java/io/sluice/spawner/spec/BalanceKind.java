@@ -1,4 +1,4 @@
-package io.sluice.spawner.balance;
+package io.sluice.spawner.spec;
 
 import java.util.Arrays;
 import java.util.Optional;
