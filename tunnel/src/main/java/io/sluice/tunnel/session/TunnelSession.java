@@ -188,7 +188,7 @@ public final class TunnelSession {
      * attempt would meet the same shortage.
      */
     private void failedOnOurSide(Throwable cause, ConnectListener listener) {
-        String what = describe(cause);
+        String what = shortCause(cause);
         Lease failed = lease;
         lease = null;
         failed.close();
@@ -197,7 +197,7 @@ public final class TunnelSession {
                         + "raise Sluice's descriptor limit (ulimit -n) or lower max-connections",
                 route, failed.address().describe(), what);
         failConnect(listener, "route %s: the server cannot open a backend connection now (%s)".formatted(route,
-                shortCause(cause)));
+                what));
     }
 
     private void attemptFailed(Throwable cause, Registry registry, SelectionKey key, ConnectListener listener) {
