@@ -67,6 +67,20 @@ final class ConnectFailure {
         return false;
     }
 
+    /** The C library's words for a failure ("Too many open files"), without Netty's call names or addresses. */
+    static String inWords(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null) {
+            return root.getClass().getSimpleName();
+        }
+        int colon = message.lastIndexOf(": ");
+        return colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
     private static OptionalInt errno(Throwable t) {
         if (t instanceof Errors.NativeIoException nativeFailure) {
             return OptionalInt.of(Math.abs(nativeFailure.expectedErr()));

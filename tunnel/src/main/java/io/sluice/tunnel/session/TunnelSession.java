@@ -10,7 +10,6 @@ import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.Unavailable;
-import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.tunnel.frame.BackendFramer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +31,6 @@ public final class TunnelSession {
     public static final int MAX_CONNECT_ATTEMPTS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSession.class);
-    /** How often a session whose worker is dying reads the outcome again; the reaper reports within milliseconds. */
-    private static final long EXIT_READ_INTERVAL_MS = 5;
     /** One WARN per this many nanoseconds for connects that failed on Sluice's side (a storm of them is likely). */
     private static final long LOCAL_FAILURE_WARN_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final LogThrottle LOCAL_FAILURE_LOG = new LogThrottle(LOCAL_FAILURE_WARN_NANOS);
@@ -188,7 +185,7 @@ public final class TunnelSession {
      * attempt would meet the same shortage.
      */
     private void failedOnOurSide(Throwable cause, ConnectListener listener) {
-        String what = shortCause(cause);
+        String what = ConnectFailure.inWords(cause);
         Lease failed = lease;
         lease = null;
         failed.close();
@@ -246,44 +243,13 @@ public final class TunnelSession {
         }
     }
 
-    /**
-     * The backend channel closed by itself. For a worker Sluice runs, the kernel shows a crash as a plain EOF too, so
-     * read how the worker is: running (it ended just this connection) or exited 0 → 1000 at once; failed → 1011.
-     * Only a worker that is already dying makes the session wait for its status: it reads again every few
-     * milliseconds, bounded by the linger time. Nothing is registered on the worker, so an ended session is garbage
-     * at once. While waiting nothing is read: the backend is gone, so the relay has nowhere to write.
-     */
+    /** The backend channel closed by itself: the close code depends on how its worker is ({@link WorkerEnd}). */
     void backendEnded() {
         if (state != SessionState.OPEN) {
             close(CloseReason.BACKEND_EOF);
             return;
         }
-        readWorkerOutcome(Math.max(1, settings.linger().toMillis() / EXIT_READ_INTERVAL_MS));
-    }
-
-    private void readWorkerOutcome(long readsLeft) {
-        if (state != SessionState.OPEN) {
-            return; // closed meanwhile: the client left, or the server stops
-        }
-        WorkerOutcome outcome = lease.workerOutcome();
-        switch (outcome.kind()) {
-            case RUNNING, ENDED_CLEANLY -> close(CloseReason.BACKEND_EOF);
-            case FAILED -> workerFailed(outcome.description());
-            case EXITING -> {
-                if (readsLeft <= 1) {
-                    workerFailed("exit status not known within " + settings.linger().toMillis() + " ms");
-                } else {
-                    client.eventLoop().schedule(() -> readWorkerOutcome(readsLeft - 1), EXIT_READ_INTERVAL_MS,
-                            TimeUnit.MILLISECONDS);
-                }
-            }
-        }
-    }
-
-    private void workerFailed(String how) {
-        LOG.debug("route={} backend={} client={}: worker ended ({}); closing with 1011", route,
-                lease.address().describe(), client.remoteAddress(), how);
-        close(CloseReason.WORKER_FAILED);
+        WorkerEnd.settle(this, client, lease, settings.linger());
     }
 
     /** The client sent CLOSE with {@code code} (-1 when it carried none): echo it, then close. */
@@ -354,17 +320,6 @@ public final class TunnelSession {
 
     Channel backend() {
         return backend;
-    }
-
-    /** The C library's words for a failure ("Too many open files"), without Netty's call names or addresses. */
-    private static String shortCause(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = describe(root);
-        int colon = message.lastIndexOf(": ");
-        return colon >= 0 ? message.substring(colon + 2) : message;
     }
 
     private static String describe(Throwable cause) {

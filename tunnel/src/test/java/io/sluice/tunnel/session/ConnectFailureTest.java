@@ -57,6 +57,15 @@ class ConnectFailureTest {
     }
 
     @Test
+    void describesAFailureInTheCLibrarysWords() {
+        Epoll.ensureAvailability();
+        assertThat(ConnectFailure.inWords(new ChannelException("Unable to create Channel from class X",
+                new Errors.NativeIoException("newSocketStream", -24)))).isEqualTo("Too many open files");
+        assertThat(ConnectFailure.inWords(new ChannelException("Unable to create Channel",
+                new SocketException("Too many open files")))).isEqualTo("Too many open files");
+    }
+
+    @Test
     void realRefusalsOfTheNativeTransportBlameTheBackend() throws Exception {
         Epoll.ensureAvailability();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
