@@ -35,6 +35,11 @@ final class Incarnation {
     String stopReason;
     /** Start the worker again as soon as it is reaped (a restart after refused connections). */
     boolean restartWhenReaped;
+    /**
+     * Set (on the supervisor thread, before its stop) when Sluice ends this run for a fault of the worker's, such as
+     * hanging: the run then counts as failed with this description, whatever status the process exits with.
+     */
+    volatile String faultyBecause;
 
     /**
      * How this run is doing, without blocking and without registering anything: the published outcome once it
@@ -72,8 +77,15 @@ final class Incarnation {
         gone.complete(null);
     }
 
-    /** Exit 0 is a clean end; anything else a failure described briefly ("exit 3", "killed by SIGSEGV"). */
-    static WorkerOutcome outcomeOf(ExitStatus status) {
+    /**
+     * Exit 0 is a clean end; anything else a failure described briefly ("exit 3", "killed by SIGSEGV"); a run Sluice
+     * ended for a fault is a failure whatever its status.
+     */
+    WorkerOutcome outcomeOf(ExitStatus status) {
+        String fault = faultyBecause;
+        if (fault != null) {
+            return WorkerOutcome.failed(fault);
+        }
         return status.isSuccess() ? WorkerOutcome.ENDED_CLEANLY : WorkerOutcome.failed(status.brief());
     }
 }

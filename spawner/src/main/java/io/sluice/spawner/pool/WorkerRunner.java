@@ -135,7 +135,7 @@ final class WorkerRunner {
         Duration uptime = Duration.between(run.startedAt, now);
         String how = failure != null ? "ended, status unknown (" + failure.getMessage() + ")" : status.describe();
         WorkerOutcome outcome = failure != null ? WorkerOutcome.failed("status unknown")
-                : Incarnation.outcomeOf(status);
+                : run.outcomeOf(status);
         String who = "worker %s (route %s, pid %d) %s after %s".formatted(worker.name(), route, run.child.pid(), how,
                 human(uptime));
         worker.setIncarnation(new Incarnation());

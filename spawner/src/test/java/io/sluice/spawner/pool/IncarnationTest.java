@@ -41,7 +41,7 @@ class IncarnationTest {
         assertThat(run.exitView.read()).isEqualTo(WorkerOutcome.failed("killed by SIGSEGV"));
         assertThat(probes.get()).as("no procfs read once the status is known").isEqualTo(probesBefore);
 
-        run.ended(Incarnation.outcomeOf(new ExitStatus.Killed(11)));
+        run.ended(run.outcomeOf(new ExitStatus.Killed(11)));
         assertThat(run.exitView.read()).isEqualTo(WorkerOutcome.failed("killed by SIGSEGV"));
     }
 
@@ -50,7 +50,15 @@ class IncarnationTest {
         spawned();
         exit.complete(new ExitStatus.Exited(0));
         assertThat(run.exitView.read()).isEqualTo(WorkerOutcome.ENDED_CLEANLY);
-        assertThat(Incarnation.outcomeOf(new ExitStatus.Exited(3))).isEqualTo(WorkerOutcome.failed("exit 3"));
+        assertThat(run.outcomeOf(new ExitStatus.Exited(3))).isEqualTo(WorkerOutcome.failed("exit 3"));
+    }
+
+    @Test
+    void aRunSluiceEndedForAFaultIsAFailureWhateverItsStatus() {
+        spawned();
+        run.faultyBecause = "hung";
+        exit.complete(new ExitStatus.Exited(0));
+        assertThat(run.exitView.read()).isEqualTo(WorkerOutcome.failed("hung"));
     }
 
     @Test
