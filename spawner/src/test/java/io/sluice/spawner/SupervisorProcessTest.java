@@ -12,6 +12,7 @@ import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
@@ -184,7 +185,8 @@ class SupervisorProcessTest {
         ProcessHandle worker = children().get(0);
 
         worker.destroyForcibly();
-        assertThat(lease.workerExit().toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lease.workerOutcome().kind().isFinal());
+        assertThat(lease.workerOutcome()).isEqualTo(WorkerOutcome.failed("killed by SIGKILL"));
         lease.close();
 
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {

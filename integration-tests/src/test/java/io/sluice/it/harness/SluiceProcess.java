@@ -54,6 +54,26 @@ public final class SluiceProcess implements AutoCloseable {
      * detection unless {@code jvmOptions} set a level.
      */
     public static SluiceProcess start(List<String> jvmOptions, String... args) throws IOException {
+        return new SluiceProcess(javaCommand(jvmOptions, args));
+    }
+
+    /**
+     * As {@link #start}, with at most {@code maxFds} open file descriptors: {@code bash -c 'ulimit -S -n N && exec
+     * java -XX:-MaxFDLimit …'}, so the pid is still Sluice's. Only the soft limit is lowered, and the JVM is told not
+     * to raise it again; the workers it spawns inherit the low soft limit, but a JVM worker raises it to the hard
+     * limit at its start, so only Sluice runs short.
+     */
+    public static SluiceProcess startWithFdLimit(int maxFds, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("/bin/bash", "-c",
+                "ulimit -S -n " + maxFds + " && exec \"$@\"", "sluice-fd-limit"));
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-XX:-MaxFDLimit");
+        command.addAll(javaCommand(options, args));
+        return new SluiceProcess(command);
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dio.netty.leakDetection"))) {
@@ -67,7 +87,7 @@ public final class SluiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
-        return new SluiceProcess(command);
+        return command;
     }
 
     /** Waits for the listening line and returns the port it names. */

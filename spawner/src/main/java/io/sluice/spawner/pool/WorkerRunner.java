@@ -5,6 +5,7 @@ import io.sluice.spawner.process.ExitStatus;
 import io.sluice.spawner.process.ListenSocket;
 import io.sluice.spawner.process.ProcessLauncher;
 import io.sluice.spawner.process.SpawnException;
+import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.spec.StopLadder;
@@ -133,13 +134,14 @@ final class WorkerRunner {
         Instant now = clock.instant();
         Duration uptime = Duration.between(run.startedAt, now);
         String how = failure != null ? "ended, status unknown (" + failure.getMessage() + ")" : status.describe();
-        boolean failed = failure != null || !status.isSuccess();
+        WorkerOutcome outcome = failure != null ? WorkerOutcome.failed("status unknown")
+                : run.outcomeOf(status);
         String who = "worker %s (route %s, pid %d) %s after %s".formatted(worker.name(), route, run.child.pid(), how,
                 human(uptime));
         worker.setIncarnation(new Incarnation());
         // The edge's reason stays short: the one line per exit, with the status, is logged below.
         worker.moveTo(WorkerState.DEAD, "process reaped");
-        run.ended(failed);
+        run.ended(outcome);
         if (run.stopReason == null) {
             Duration delay = countCrash(worker, uptime);
             log.warn("{}; restarting in {}", who, human(delay));

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * A started child that leads its own process group: its pid, its exit as a future, and signals to its group.
@@ -24,6 +25,7 @@ public final class ChildProcess {
     private final int pid;
     private final CompletableFuture<ExitStatus> exit;
     private final GroupSignaller signaller;
+    private final BooleanSupplier exiting;
     private final AtomicReference<CompletableFuture<ExitStatus>> stopping = new AtomicReference<>();
 
     /**
@@ -32,10 +34,17 @@ public final class ChildProcess {
      * @param name the worker's log name, for example {@code echo#2}
      */
     public ChildProcess(String name, int pid, CompletableFuture<ExitStatus> exit, GroupSignaller signaller) {
+        this(name, pid, exit, signaller, exit::isDone);
+    }
+
+    /** @param exiting answers {@link #isExiting()}: never blocks, true once the process has begun to exit */
+    public ChildProcess(String name, int pid, CompletableFuture<ExitStatus> exit, GroupSignaller signaller,
+                        BooleanSupplier exiting) {
         this.name = Objects.requireNonNull(name, "name");
         this.pid = pid;
         this.exit = Objects.requireNonNull(exit, "exit").copy();
         this.signaller = Objects.requireNonNull(signaller, "signaller");
+        this.exiting = Objects.requireNonNull(exiting, "exiting");
     }
 
     public String name() {
@@ -49,6 +58,14 @@ public final class ChildProcess {
     /** Completes, on the reaper thread, once the child has been reaped. */
     public CompletableFuture<ExitStatus> exit() {
         return exit;
+    }
+
+    /**
+     * Whether the process has begun to exit (or was reaped already), from one small read of its kernel state; never
+     * blocks. True before {@link #exit()} completes for a process that is dying, false for one that runs.
+     */
+    public boolean isExiting() {
+        return exit.isDone() || exiting.getAsBoolean();
     }
 
     /**

@@ -95,7 +95,7 @@ public final class ExitWatcher implements AutoCloseable {
             polled.put(id, child);
             Posix.writeByte(wakeWrite);
         }
-        return new ChildProcess(logName, pid, child.exit, child::signalGroup);
+        return new ChildProcess(logName, pid, child.exit, child::signalGroup, child::isExiting);
     }
 
     /** True when some child is watched by the 50 ms waitpid sweep because pidfd_open failed (diagnostics). */

@@ -3,6 +3,8 @@ package io.sluice.spawner.process;
 import io.sluice.spawner.posix.Epoll;
 import io.sluice.spawner.posix.NativeCallException;
 import io.sluice.spawner.posix.Posix;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,6 +47,22 @@ final class WatchedChild {
         }
         reaped = true;
         return ExitStatus.fromWaitStatus(raw.getAsInt());
+    }
+
+    /**
+     * Whether the child has begun to exit or was reaped. Serialised with reaping, so the pid read is still ours (an
+     * unreaped zombie keeps it). A process that cannot be read (no fd left) counts as running: nothing is known.
+     */
+    synchronized boolean isExiting() {
+        if (reaped) {
+            return true;
+        }
+        try {
+            // Gone from /proc without our reaping it: someone else reaped it (ECHILD path), so it ended.
+            return ProcStat.read(pid).map(ProcStat::exiting).orElse(true);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** After the status was lost (ECHILD): never signal this pgid again. */

@@ -23,41 +23,45 @@ public final class Lease implements Acquisition, AutoCloseable {
         void released(Lease lease);
     }
 
+    /**
+     * How the spawner answers {@link #workerOutcome()} for one run of a worker. Never blocks: it answers from what the
+     * spawner already knows and at most one small read of the process's kernel state.
+     */
+    @FunctionalInterface
+    public interface WorkerProbe {
+        WorkerOutcome read();
+    }
+
+    /** The probe of a backend Sluice does not run: its process cannot be seen, so it counts as running. */
+    private static final WorkerProbe UNSEEN = () -> WorkerOutcome.RUNNING;
+
     private final String route;
     private final String backendName;
     private final BackendAddress address;
     private final Duration connectTimeout;
     private final Owner owner;
     private final CompletionStage<Void> ready;
-    private final CompletionStage<Boolean> workerExit;
-    private final boolean runsWorker;
+    private final WorkerProbe worker;
     private final AtomicBoolean released = new AtomicBoolean();
 
     /** A lease on a backend that is listening already and whose end Sluice cannot see (an existing server). */
     public Lease(String route, String backendName, BackendAddress address, Duration connectTimeout, Owner owner) {
-        this(route, backendName, address, connectTimeout, owner, CompletableFuture.completedFuture(null),
-                new CompletableFuture<>(), false);
+        this(route, backendName, address, connectTimeout, owner, CompletableFuture.completedFuture(null), UNSEEN);
     }
 
     /**
      * A lease on a worker Sluice runs: {@code ready} completes once its socket listens (at once for a running
-     * worker, after the spawn for one started on demand); {@code workerExit} completes when that process ends.
+     * worker, after the spawn for one started on demand); {@code worker} tells, when asked, how that process is.
      */
     public Lease(String route, String backendName, BackendAddress address, Duration connectTimeout, Owner owner,
-                 CompletionStage<Void> ready, CompletionStage<Boolean> workerExit) {
-        this(route, backendName, address, connectTimeout, owner, ready, workerExit, true);
-    }
-
-    private Lease(String route, String backendName, BackendAddress address, Duration connectTimeout, Owner owner,
-                  CompletionStage<Void> ready, CompletionStage<Boolean> workerExit, boolean runsWorker) {
+                 CompletionStage<Void> ready, WorkerProbe worker) {
         this.route = Objects.requireNonNull(route, "route");
         this.backendName = Objects.requireNonNull(backendName, "backendName");
         this.address = Objects.requireNonNull(address, "address");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.ready = Objects.requireNonNull(ready, "ready");
-        this.workerExit = Objects.requireNonNull(workerExit, "workerExit");
-        this.runsWorker = runsWorker;
+        this.worker = Objects.requireNonNull(worker, "worker");
     }
 
     public String route() {
@@ -87,17 +91,14 @@ public final class Lease implements Acquisition, AutoCloseable {
     }
 
     /**
-     * Completes when the worker process behind this lease ends: {@code true} when it failed (non-zero exit or a
-     * signal), {@code false} for exit 0. Never completes for a backend Sluice does not run. Lets the tunnel tell a
-     * crash (1011) from a clean end (1000) when the kernel shows both as EOF. Completes on the supervisor thread.
+     * How the worker process behind this lease is doing now; read it when the backend connection ended, since the
+     * kernel shows a crash and a clean close alike as EOF. Never blocks (at most one small procfs read), safe on an
+     * event loop, and registers nothing: a lease that is never asked costs nothing. {@code EXITING} means the end
+     * has begun and the final outcome follows within milliseconds: ask again shortly. A backend Sluice does not run
+     * is always {@code RUNNING}.
      */
-    public CompletionStage<Boolean> workerExit() {
-        return workerExit;
-    }
-
-    /** Whether Sluice runs the process behind this lease, so {@link #workerExit()} will tell how it ended. */
-    public boolean runsWorker() {
-        return runsWorker;
+    public WorkerOutcome workerOutcome() {
+        return worker.read();
     }
 
     /** The connect succeeded. */
@@ -107,7 +108,12 @@ public final class Lease implements Acquisition, AutoCloseable {
         }
     }
 
-    /** The connect failed or timed out: the spawner decides (disable the worker); the lease is released. */
+    /**
+     * The backend refused the connection or did not answer in time: the spawner decides (disable the worker, restart
+     * it after repeated refusals); the lease is released. Only for the backend's own refusals: a failure of Sluice's
+     * own resources (no file descriptors, no memory) is not the worker's fault, so such a lease is just
+     * {@link #close() closed}.
+     */
     public void connectFailed(Throwable cause) {
         if (released.compareAndSet(false, true)) {
             owner.connectFailed(this, cause);

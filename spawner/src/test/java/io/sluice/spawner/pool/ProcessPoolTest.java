@@ -11,6 +11,7 @@ import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.Unavailable;
+import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
@@ -232,7 +233,7 @@ class ProcessPoolTest {
         Lease lease = acquire();
         launcher.last().exits(3);
         tick();
-        assertThat(lease.workerExit().toCompletableFuture()).isCompletedWithValue(true);
+        assertThat(lease.workerOutcome()).isEqualTo(WorkerOutcome.failed("exit 3"));
         assertThat(state(0)).isEqualTo(WorkerState.DEAD);
 
         clock.advance(Duration.ofSeconds(5));
@@ -367,12 +368,12 @@ class ProcessPoolTest {
     }
 
     @Test
-    void exitZeroCompletesWorkerExitWithFalseAndRemovesTheSocketFile() {
+    void exitZeroReadsAsEndedCleanlyAndRemovesTheSocketFile() {
         startPool(1, 1, 1);
         Lease lease = acquire();
         launcher.last().exits(0);
         tick();
-        assertThat(lease.workerExit().toCompletableFuture()).isCompletedWithValue(false);
+        assertThat(lease.workerOutcome()).isEqualTo(WorkerOutcome.ENDED_CLEANLY);
         assertThat(dir.resolve("echo.sock-0")).doesNotExist();
     }
 

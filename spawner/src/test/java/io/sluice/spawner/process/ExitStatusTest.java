@@ -21,4 +21,15 @@ class ExitStatusTest {
 
         assertThat(status.describe()).isEqualTo(description);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0x0300, exit 3",
+        "0x000f, killed by SIGTERM",
+        "0x008b, killed by SIGSEGV",
+        "0x0064, killed by signal 100",
+    })
+    void describesBrieflyForACloseReason(String raw, String brief) {
+        assertThat(ExitStatus.fromWaitStatus(Integer.decode(raw)).brief()).isEqualTo(brief);
+    }
 }

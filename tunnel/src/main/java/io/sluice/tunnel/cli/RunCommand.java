@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sluice run -c FILE}: loads the configuration, starts the supervisor and the tunnel server, and runs until
- * SIGTERM or SIGINT, then stops gracefully and exits 0.
+ * SIGTERM or SIGINT, then stops gracefully and exits 0, whatever runtime errors it survived before (only a failure of
+ * the stop itself exits 1).
  */
 @Command(name = "run", description = "Run the tunnel server with a configuration file.")
 final class RunCommand implements Callable<Integer> {
@@ -41,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
         List<BackendGroup> groups = loaded.routes().stream().map(RouteSpec::backends).toList();
         Supervisor supervisor = new Supervisor(groups, InstantSource.system(), loaded.server().runtimeDir());
         TunnelServer server = new TunnelServer(loaded, supervisor.registry());
-        Runnable stopAll = new StopSequence(server, supervisor);
+        StopSequence stopAll = new StopSequence(server, supervisor);
         StopSignals signals = StopSignals.install();
         Thread hook = new Thread(stopAll, "sluice-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -56,7 +57,9 @@ final class RunCommand implements Callable<Integer> {
         }
         String signal = signals.awaitStop();
         log.info("received SIG{}; stopping gracefully", signal);
-        stopAll.run();
+        if (!stopAll.stop()) {
+            return SluiceMain.EXIT_RUNTIME;
+        }
         log.info("stopped");
         return SluiceMain.EXIT_OK;
     }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.group.ChannelGroup;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.spec.BackendAddress;
@@ -13,7 +14,8 @@ import io.sluice.tunnel.session.BackendConnector;
 /**
  * Connects to a lease's unix or TCP address with the transport from {@link Transports}, on the client channel's
  * own event loop (no cross-thread hand-off), AUTO_READ off, explicit water marks, {@code connect-timeout} per try.
- * Thread-safe; every backend channel joins {@code backends} so a forced stop can close them.
+ * Thread-safe; every backend channel joins {@code backends} so a forced stop can close them. Call on the client's
+ * event loop: the channel then registers before {@code connect} returns.
  */
 final class SocketBackendConnector implements BackendConnector {
     private final ChannelGroup backends;
@@ -38,7 +40,14 @@ final class SocketBackendConnector implements BackendConnector {
             bootstrap.option(ChannelOption.TCP_NODELAY, true);
         }
         ChannelFuture future = bootstrap.connect(Transports.socketAddress(address));
-        backends.add(future.channel());
+        Channel channel = future.channel();
+        if (future.isDone() && !future.isSuccess() && !channel.isRegistered()) {
+            // The socket could not even be created (socket() failed: EMFILE, ENFILE, ENOBUFS): Netty hands back a
+            // placeholder that belongs to no event loop and whose future notifies on another thread. Keep it out of
+            // the group (a stop would wait for it and then fail to close it), and fail on the session's own loop.
+            return new DefaultChannelPromise(channel, client.eventLoop()).setFailure(future.cause());
+        }
+        backends.add(channel);
         return future;
     }
 }

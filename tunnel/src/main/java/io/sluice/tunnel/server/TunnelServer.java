@@ -123,13 +123,14 @@ public final class TunnelServer implements AutoCloseable {
         }
         Duration grace = config.server().gracefulShutdownTimeout();
         long deadline = System.nanoTime() + grace.toNanos();
-        clients.newCloseFuture().awaitUninterruptibly(Math.max(1, remainingMs(deadline)));
-        backends.newCloseFuture().awaitUninterruptibly(Math.max(1, remainingMs(deadline)));
+        // Only channels of an event loop can close: whatever else a failure left in a group is not waited for.
+        clients.newCloseFuture(Channel::isRegistered).awaitUninterruptibly(Math.max(1, remainingMs(deadline)));
+        backends.newCloseFuture(Channel::isRegistered).awaitUninterruptibly(Math.max(1, remainingMs(deadline)));
         if (!clients.isEmpty() || !backends.isEmpty()) {
             LOG.info("graceful stop took longer than {}; closing {} client and {} backend connections", grace,
                     clients.size(), backends.size());
-            clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            backends.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            clients.close(Channel::isRegistered).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            backends.close(Channel::isRegistered).awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         shutDownLoops();
         LOG.info("stopped");

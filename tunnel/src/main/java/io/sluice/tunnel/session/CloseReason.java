@@ -13,6 +13,11 @@ public enum CloseReason {
     BACKEND_EOF(1000, "", Backend.CLOSE),
     /** The backend failed (reset, read or write error). */
     BACKEND_ERROR(1011, "backend error", Backend.CLOSE),
+    /**
+     * The worker process behind the backend ended while carrying this session: it exited non-zero, was killed by a
+     * signal, or its status could not be learnt while it was dying (the kernel shows all of these as EOF).
+     */
+    WORKER_FAILED(1011, "backend process failed", Backend.CLOSE),
     /** A text route's backend sent bytes that are not UTF-8. */
     BACKEND_NOT_UTF8(1011, "backend sent invalid UTF-8", Backend.CLOSE),
     /** The server is stopping or reloading. */

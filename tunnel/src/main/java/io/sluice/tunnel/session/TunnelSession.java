@@ -11,7 +11,6 @@ import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.tunnel.frame.BackendFramer;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,8 +31,9 @@ public final class TunnelSession {
     public static final int MAX_CONNECT_ATTEMPTS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelSession.class);
-    /** How long a backend EOF waits for its worker's exit status; the reaper reports within milliseconds. */
-    private static final Duration WORKER_EXIT_GRACE = Duration.ofMillis(250);
+    /** One WARN per this many nanoseconds for connects that failed on Sluice's side (a storm of them is likely). */
+    private static final long LOCAL_FAILURE_WARN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final LogThrottle LOCAL_FAILURE_LOG = new LogThrottle(LOCAL_FAILURE_WARN_NANOS);
 
     /** Told how the connect phase ended; called on the session's loop. */
     public interface ConnectListener {
@@ -158,8 +158,11 @@ public final class TunnelSession {
     private void connectDone(ChannelFuture f, Registry registry, SelectionKey key, ConnectListener listener) {
         connecting = null;
         if (state != SessionState.CONNECTING) {
-            // Closed while connecting (client gone, handshake timeout, shutdown): nothing to hand over.
-            f.channel().close();
+            // Closed while connecting (client gone, handshake timeout, shutdown): nothing to hand over. A failed
+            // connect's channel is closed already (and may be a placeholder that belongs to no event loop).
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
             return;
         }
         if (f.isSuccess()) {
@@ -169,7 +172,29 @@ public final class TunnelSession {
             listener.connected(this);
             return;
         }
+        if (!ConnectFailure.blamesBackend(f.cause())) {
+            failedOnOurSide(f.cause(), listener);
+            return;
+        }
         attemptFailed(f.cause(), registry, key, listener);
+    }
+
+    /**
+     * The connect failed for a reason that is not the worker's (Sluice is out of file descriptors or memory, or an
+     * error the backend did not cause): release the lease without blaming the worker, and answer 503 at once; another
+     * attempt would meet the same shortage.
+     */
+    private void failedOnOurSide(Throwable cause, ConnectListener listener) {
+        String what = ConnectFailure.inWords(cause);
+        Lease failed = lease;
+        lease = null;
+        failed.close();
+        LOCAL_FAILURE_LOG.warn(LOG, "route={} backend={}: cannot open a backend connection on Sluice's side ({}); "
+                        + "answering 503 and leaving the worker in rotation. If this says \"Too many open files\", "
+                        + "raise Sluice's descriptor limit (ulimit -n) or lower max-connections",
+                route, failed.address().describe(), what);
+        failConnect(listener, "route %s: the server cannot open a backend connection now (%s)".formatted(route,
+                what));
     }
 
     private void attemptFailed(Throwable cause, Registry registry, SelectionKey key, ConnectListener listener) {
@@ -218,26 +243,13 @@ public final class TunnelSession {
         }
     }
 
-    /**
-     * The backend channel closed by itself. For a worker Sluice runs, the kernel shows a crash as a plain EOF too,
-     * so wait briefly (bounded) for the supervisor to report how the process ended: a failure closes with 1011, a
-     * clean exit or a live worker that just ended this connection with 1000. While waiting nothing is read: the
-     * backend is gone, so the relay has nowhere to write.
-     */
+    /** The backend channel closed by itself: the close code depends on how its worker is ({@link WorkerEnd}). */
     void backendEnded() {
-        if (state != SessionState.OPEN || !lease.runsWorker()) {
+        if (state != SessionState.OPEN) {
             close(CloseReason.BACKEND_EOF);
             return;
         }
-        CompletableFuture<Boolean> exit = lease.workerExit().toCompletableFuture();
-        if (exit.isDone()) {
-            close(Boolean.TRUE.equals(exit.getNow(false)) ? CloseReason.BACKEND_ERROR : CloseReason.BACKEND_EOF);
-            return;
-        }
-        client.eventLoop().schedule(() -> close(CloseReason.BACKEND_EOF), WORKER_EXIT_GRACE.toMillis(),
-                TimeUnit.MILLISECONDS);
-        exit.thenAccept(failed -> client.eventLoop().execute(
-                () -> close(failed ? CloseReason.BACKEND_ERROR : CloseReason.BACKEND_EOF)));
+        WorkerEnd.settle(this, client, lease, settings.linger());
     }
 
     /** The client sent CLOSE with {@code code} (-1 when it carried none): echo it, then close. */

@@ -20,25 +20,25 @@ public final class TestRegistry implements Registry, Lease.Owner {
     public final List<SelectionKey> keys = new CopyOnWriteArrayList<>();
 
     private final CompletionStage<Void> ready;
-    private final CompletionStage<Boolean> workerExit;
+    private final Lease.WorkerProbe worker;
 
     private TestRegistry(BackendAddress address, String unavailableReason, Duration connectTimeout,
-                         CompletionStage<Void> ready, CompletionStage<Boolean> workerExit) {
+                         CompletionStage<Void> ready, Lease.WorkerProbe worker) {
         this.address = address;
         this.unavailableReason = unavailableReason;
         this.connectTimeout = connectTimeout;
         this.ready = ready;
-        this.workerExit = workerExit;
+        this.worker = worker;
     }
 
     private TestRegistry(BackendAddress address, String unavailableReason, Duration connectTimeout) {
         this(address, unavailableReason, connectTimeout, null, null);
     }
 
-    /** Leases on a worker Sluice runs: connect once {@code ready} completes; {@code workerExit} tells its end. */
+    /** Leases on a worker Sluice runs: connect once {@code ready} completes; {@code worker} tells how it is. */
     public static TestRegistry worker(BackendAddress address, CompletionStage<Void> ready,
-                                      CompletionStage<Boolean> workerExit) {
-        return new TestRegistry(address, null, Duration.ofSeconds(2), ready, workerExit);
+                                      Lease.WorkerProbe worker) {
+        return new TestRegistry(address, null, Duration.ofSeconds(2), ready, worker);
     }
 
     public static TestRegistry leasing(BackendAddress address) {
@@ -57,7 +57,7 @@ public final class TestRegistry implements Registry, Lease.Owner {
             return new Unavailable(route, unavailableReason);
         }
         if (ready != null) {
-            return new Lease(route, "test", address, connectTimeout, this, ready, workerExit);
+            return new Lease(route, "test", address, connectTimeout, this, ready, worker);
         }
         return new Lease(route, "test", address, connectTimeout, this);
     }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.Errors;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -14,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.frame.BackendFramer;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
@@ -21,10 +25,12 @@ import io.sluice.tunnel.frame.InvalidBackendTextException;
 import io.sluice.tunnel.server.TestRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +45,9 @@ class TunnelSessionTest {
     private TestRegistry registry = TestRegistry.leasing(ADDRESS);
     private final TunnelStats stats = new TunnelStats();
     private int clientReads;
+    /** When set, connects fail with this instead of reaching the embedded backend. */
+    private Throwable connectFailure;
+    private String unavailableReason;
 
     /** A framer that makes binary frames, or rejects a 0xFF byte as a text framer rejects non-UTF-8. */
     private static final Framing FRAMING = new Framing() {
@@ -92,6 +101,9 @@ class TunnelSessionTest {
         });
         var settings = new SessionSettings(ping, pong, idle, Duration.ofSeconds(5), Duration.ofSeconds(2));
         BackendConnector connector = (ch, lease, handler) -> {
+            if (connectFailure != null) {
+                return ch.newFailedFuture(connectFailure);
+            }
             backend = new EmbeddedChannel(handler);
             backend.config().setAutoRead(false);
             return backend.newSucceededFuture();
@@ -106,7 +118,7 @@ class TunnelSessionTest {
 
             @Override
             public void unavailable(TunnelSession s, String reason) {
-                throw new AssertionError(reason);
+                unavailableReason = reason;
             }
         });
     }
@@ -333,7 +345,7 @@ class TunnelSessionTest {
     @Test
     void waitsForAWorkerStartedOnDemandBeforeConnecting() {
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        registry = TestRegistry.worker(ADDRESS, ready, new CompletableFuture<>());
+        registry = TestRegistry.worker(ADDRESS, ready, () -> WorkerOutcome.RUNNING);
         start(WireFormat.BINARY, OFF, OFF, OFF, 0);
         assertThat(session.state()).isEqualTo(SessionState.CONNECTING);
         assertThat(backend).as("no connect before the worker listens").isNull();
@@ -343,29 +355,104 @@ class TunnelSessionTest {
         assertThat(registry.count("connected")).isEqualTo(1);
     }
 
-    @Test
-    void closesWith1011WhenTheWorkerBehindTheBackendCrashed() {
-        CompletableFuture<Boolean> exit = new CompletableFuture<>();
-        registry = TestRegistry.worker(ADDRESS, CompletableFuture.completedFuture(null), exit);
+    /** A worker whose outcome the test sets; counts how often the session read it. */
+    private final AtomicReference<WorkerOutcome> outcome = new AtomicReference<>(WorkerOutcome.RUNNING);
+    private int outcomeReads;
+
+    /** Lets {@code millis} of the client loop's time pass in 1 ms steps, running every timer that comes due. */
+    private void elapse(long millis) {
+        for (long i = 0; i < millis; i++) {
+            client.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+            client.runScheduledPendingTasks();
+        }
+    }
+
+    private void openOnAWorker() {
+        registry = TestRegistry.worker(ADDRESS, CompletableFuture.completedFuture(null), () -> {
+            outcomeReads++;
+            return outcome.get();
+        });
         open();
-        // The kernel shows a killed worker as EOF; the supervisor's exit report decides the code.
+    }
+
+    @Test
+    void closesWith1000AtOnceWhenTheWorkerOutlivesItsConnection() {
+        openOnAWorker();
         backend.close();
         client.runPendingTasks();
-        assertThat((Object) client.readOutbound()).isNull();
-        exit.complete(true);
+        assertClosedWith(1000);
+    }
+
+    @Test
+    void closesWith1011AtOnceWhenTheWorkerBehindTheBackendHasFailed() {
+        openOnAWorker();
+        outcome.set(WorkerOutcome.failed("killed by SIGSEGV"));
+        // The kernel shows a killed worker as EOF; the worker's outcome decides the code.
+        backend.close();
         client.runPendingTasks();
         assertClosedWith(1011);
     }
 
     @Test
-    void closesWith1000WhenTheWorkerOutlivesItsConnection() {
-        registry = TestRegistry.worker(ADDRESS, CompletableFuture.completedFuture(null), new CompletableFuture<>());
-        open();
+    void waitsForTheStatusOfADyingWorkerHoweverLongTheReaperTakesWithinTheLinger() {
+        openOnAWorker();
+        outcome.set(WorkerOutcome.EXITING);
         backend.close();
         client.runPendingTasks();
-        assertThat((Object) client.readOutbound()).isNull();
-        client.advanceTimeBy(250, TimeUnit.MILLISECONDS);
-        client.runScheduledPendingTasks();
+        elapse(600);
+        assertThat((Object) client.readOutbound()).as("no CLOSE while the worker is still exiting").isNull();
+
+        outcome.set(WorkerOutcome.failed("exit 3"));
+        elapse(5);
+        assertClosedWith(1011);
+    }
+
+    @Test
+    void aDyingWorkerThatExitsWithZeroGives1000() {
+        openOnAWorker();
+        outcome.set(WorkerOutcome.EXITING);
+        backend.close();
+        client.runPendingTasks();
+        outcome.set(WorkerOutcome.ENDED_CLEANLY);
+        elapse(5);
         assertClosedWith(1000);
+    }
+
+    @Test
+    void aDyingWorkerWhoseStatusNeverComesIsAFailureAfterTheLingerAndIsNotReadAgain() {
+        openOnAWorker();
+        outcome.set(WorkerOutcome.EXITING);
+        backend.close();
+        client.runPendingTasks();
+        elapse(1980);
+        assertThat((Object) client.readOutbound()).isNull();
+        elapse(30);
+        assertClosedWith(1011);
+
+        int reads = outcomeReads;
+        elapse(1000);
+        assertThat(outcomeReads).isEqualTo(reads);
+    }
+
+    @Test
+    void aConnectThatFailsOnSluicesSideAnswers503WithoutBlamingTheWorker() {
+        Epoll.ensureAvailability(); // Netty's errno texts come from its native library
+        connectFailure = new ChannelException(new Errors.NativeIoException("newSocketStream", -24));
+        start(WireFormat.BINARY, OFF, OFF, OFF, 0);
+
+        assertThat(session.state()).isEqualTo(SessionState.CLOSED);
+        assertThat(unavailableReason).isEqualTo("route /r: the server cannot open a backend connection now "
+                + "(Too many open files)");
+        assertThat(registry.events).containsExactly("acquire /r", "released");
+    }
+
+    @Test
+    void aRefusedConnectIsReportedAndRetriedOnAFreshLease() {
+        connectFailure = new ConnectException("connect(..) failed with error(-111): Connection refused");
+        start(WireFormat.BINARY, OFF, OFF, OFF, 0);
+
+        assertThat(unavailableReason).startsWith("route /r: no backend accepted a connection after 5 attempts");
+        assertThat(registry.count("connectFailed")).isEqualTo(TunnelSession.MAX_CONNECT_ATTEMPTS);
+        assertThat(registry.count("released")).isEqualTo(TunnelSession.MAX_CONNECT_ATTEMPTS);
     }
 }
