@@ -130,11 +130,13 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         accepted = verdict;
         ChannelPipeline pipeline = ctx.pipeline();
         ctx.channel().config().setAutoRead(false);
-        // Stop HTTP parsing now: anything after the request is WebSocket frames, handed here as raw bytes.
-        pipeline.remove(HttpObjectAggregator.class);
-        pipeline.get(HttpServerCodec.class).removeInboundHandler();
         session = new TunnelSession(ctx.channel(), verdict.route().key(), verdict.format(),
                 server.settingsFor(verdict.route()), server.connector(), server.framing(), server.stats());
+        // Stop HTTP parsing now: anything after the request is WebSocket frames. Removing the decoder hands its
+        // leftover bytes (frames sent in the same packet as the request) to channelRead at once, which keeps them
+        // for the frame decoder only because the session above already exists.
+        pipeline.remove(HttpObjectAggregator.class);
+        pipeline.get(HttpServerCodec.class).removeInboundHandler();
         session.connect(server.registry(), selectionKey(request, verdict), this);
     }
 

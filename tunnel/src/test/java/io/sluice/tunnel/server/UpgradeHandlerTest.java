@@ -79,6 +79,11 @@ class UpgradeHandlerTest {
     static String exchange(EmbeddedChannel ch, String request) {
         ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
         ch.runPendingTasks();
+        return written(ch);
+    }
+
+    /** Everything the channel wrote so far, as text. */
+    static String written(EmbeddedChannel ch) {
         StringBuilder out = new StringBuilder();
         for (Object msg; (msg = ch.readOutbound()) != null; ) {
             ByteBuf buf = (ByteBuf) msg;
@@ -205,6 +210,38 @@ class UpgradeHandlerTest {
         assertThat(ch.pipeline().get(HttpServerCodec.class)).isNull();
         ch.finishAndReleaseAll();
         assertThat(registry.events).containsExactly("acquire /echo/", "connected", "released");
+    }
+
+    /** A masked client frame with a payload under 126 bytes. */
+    static byte[] maskedFrame(int opcode, byte[] payload) {
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) (0x80 | opcode);
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i & 3]);
+        }
+        return frame;
+    }
+
+    @Test
+    void aFrameInTheSameReadAsTheUpgradeRequestReachesTheBackend() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        byte[] request = upgrade("/echo/").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] frame = maskedFrame(0x2, "first".getBytes(StandardCharsets.UTF_8));
+        ch.writeInbound(Unpooled.wrappedBuffer(request, frame));
+        ch.runPendingTasks();
+        assertThat(written(ch)).startsWith("HTTP/1.1 101 Switching Protocols\r\n");
+        StringBuilder received = new StringBuilder();
+        for (Object msg; (msg = backends.get(0).readOutbound()) != null; ) {
+            received.append(((ByteBuf) msg).toString(StandardCharsets.UTF_8));
+            ((ByteBuf) msg).release();
+        }
+        assertThat(received).hasToString("first");
+        ch.finishAndReleaseAll();
     }
 
     @Test
