@@ -150,6 +150,32 @@ class UpgradeHandlerTest {
     }
 
     @Test
+    void answers400ForARepeatedHandshakeHeaderAndForAMissingOrRepeatedHost() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        SluiceConfig config = TestConfigs.config(TestConfigs.route("/echo/"));
+        List<String> requests = List.of(
+                upgrade("/echo/", "Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: " + KEY),
+                upgrade("/echo/", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 13"),
+                upgrade("/echo/", "Origin: https://a.example", "Origin: https://b.example"),
+                upgrade("/echo/", "Host: other.example"),
+                upgrade("/echo/").replace("Host: Example.COM:8080\r\n", ""),
+                "GET /index.html HTTP/1.1\r\n\r\n");
+        List<String> reasons = List.of("more than one sec-websocket-key header",
+                "more than one sec-websocket-version header", "more than one origin header",
+                "more than one Host header", "missing Host header", "missing Host header");
+        for (int i = 0; i < requests.size(); i++) {
+            EmbeddedChannel ch = client(context(config, registry, acceptingConnector));
+            assertThat(exchange(ch, requests.get(i))).as(requests.get(i))
+                    .startsWith("HTTP/1.1 400 Bad Request\r\n").endsWith(reasons.get(i) + "\n");
+            assertThat(ch.finish()).isFalse();
+        }
+        assertThat(registry.events).isEmpty();
+        EmbeddedChannel http10 = client(context(config, registry, acceptingConnector));
+        assertThat(exchange(http10, "GET /index.html HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 404 Not Found");
+        assertThat(http10.finish()).isFalse();
+    }
+
+    @Test
     void answers503WithTheRegistrysReasonWhenNoBackendIsAvailable() {
         TestRegistry registry = TestRegistry.unavailable("all 2 backends of /echo/ are disabled");
         EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
