@@ -286,6 +286,26 @@ class UpgradeHandlerTest {
     }
 
     @Test
+    void matchesRoutesOnThePathWithDotSegmentsResolvedAsLighttpdDoes() {
+        assertThat(RequestPath.of("/echo/../bin/").bytes()).isEqualTo("/bin/");
+        assertThat(RequestPath.of("/echo/%2e%2E/bin/x?q=/../").bytes()).isEqualTo("/bin/x");
+        assertThat(RequestPath.of("/echo%2f..%2fbin").bytes()).isEqualTo("/bin");
+        assertThat(RequestPath.of("/a/./b//c/.").bytes()).isEqualTo("/a/b/c/");
+        assertThat(RequestPath.of("/../../a/b/..").bytes()).isEqualTo("/a/");
+        assertThat(RequestPath.of("/a/.hidden/..b").bytes()).isEqualTo("/a/.hidden/..b");
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        SluiceConfig config = TestConfigs.config(TestConfigs.route("/echo/"));
+        EmbeddedChannel escaping = client(context(config, registry, acceptingConnector));
+        assertThat(exchange(escaping, upgrade("/echo/../bin/"))).startsWith("HTTP/1.1 404 Not Found\r\n");
+        assertThat(escaping.finish()).isFalse();
+        assertThat(registry.events).isEmpty();
+        EmbeddedChannel entering = client(context(config, registry, acceptingConnector));
+        assertThat(exchange(entering, upgrade("/bin/%2E%2E/echo/x"))).startsWith("HTTP/1.1 101 Switching Protocols");
+        assertThat(registry.keys.get(0).path()).isEqualTo("/echo/x");
+        entering.finishAndReleaseAll();
+    }
+
+    @Test
     void plainRequestWithoutDocumentRootGets404() {
         TestRegistry registry = TestRegistry.leasing(ADDRESS);
         EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
