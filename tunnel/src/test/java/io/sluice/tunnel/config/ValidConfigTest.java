@@ -24,6 +24,22 @@ class ValidConfigTest {
     }
 
     @Test
+    void acceptsTheDefaultFramingWrittenOutOnARouteAndAHost() throws Exception {
+        SluiceConfig config = load("""
+                wstunnel:
+                  server:
+                    "/echo/":
+                      framing: stream
+                      hosts:
+                        - host: 127.0.0.1
+                          port: 9000
+                          framing: stream
+                """);
+
+        assertThat(config.routes()).singleElement().extracting(RouteSpec::key).isEqualTo("/echo/");
+    }
+
+    @Test
     void fillsEveryDefaultForAMinimalConfig() throws Exception {
         SluiceConfig config = load("""
                 wstunnel:
