@@ -316,6 +316,36 @@ class TunnelSessionTest {
     }
 
     @Test
+    void stopsReadingTheClientWhileItsOwnOutboundBufferIsFullWhateverItSends() {
+        open();
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        client.runPendingTasks();
+        int before = clientReads;
+        fromClient(frame(0x9, "p".getBytes(StandardCharsets.UTF_8)));
+        assertThat(clientReads).isEqualTo(before);
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        client.runPendingTasks();
+        assertThat(clientReads).isEqualTo(before + 1);
+        clientGot(PongWebSocketFrame.class).release();
+    }
+
+    @Test
+    void answersOnlyTheLatestPingOfAReadAndSendsItBeforeAClose() {
+        open();
+        fromClient(frame(0x9, "a".getBytes(StandardCharsets.UTF_8)), frame(0x9, "b".getBytes(StandardCharsets.UTF_8)),
+                frame(0x9, "c".getBytes(StandardCharsets.UTF_8)));
+        PongWebSocketFrame pong = clientGot(PongWebSocketFrame.class);
+        assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("c");
+        pong.release();
+        assertThat((Object) client.readOutbound()).isNull();
+        fromClient(frame(0x9, "d".getBytes(StandardCharsets.UTF_8)), close(1000));
+        PongWebSocketFrame last = clientGot(PongWebSocketFrame.class);
+        assertThat(last.content().toString(StandardCharsets.UTF_8)).isEqualTo("d");
+        last.release();
+        assertClosedWith(1000);
+    }
+
+    @Test
     void closeIsIdempotentAndReleasesTheLeaseOnce() {
         open();
         session.close(CloseReason.SHUTDOWN);
