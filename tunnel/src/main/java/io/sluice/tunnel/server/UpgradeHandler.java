@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * The HTTP phase of one client connection: static files or 404 for plain requests; for an upgrade, the checks
  * (route, origin, version, key), then acquire and connect, and only then the 101 and the switch to WebSocket
  * framing. Enforces {@code max-connections} (503) and {@code handshake-timeout} (a request that does not complete,
- * or an upgrade that does not finish, in time closes the connection). Confined to the client channel's loop.
+ * or an upgrade that does not finish, in time closes the connection). AUTO_READ is off: the client is read again
+ * only while what it was answered fits the water mark, so pipelined requests whose answers are never read cost at
+ * most the high mark plus the answers to one read. Confined to the client channel's loop.
  */
 final class UpgradeHandler extends ChannelInboundHandlerAdapter implements TunnelSession.ConnectListener {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -69,6 +72,26 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         }
         armHandshakeTimer();
         ctx.fireChannelActive();
+        ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readIfAnswersFit();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        readIfAnswersFit();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Reads the next requests while the HTTP phase lasts and the answers so far are below the high water mark. */
+    private void readIfAnswersFit() {
+        if (session == null && ctx.channel().isActive() && ctx.channel().isWritable()) {
+            ctx.read();
+        }
     }
 
     @Override
@@ -119,6 +142,10 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         cancelHandshakeTimer(); // a large download may outlast the handshake timeout
         responsesInFlight++;
         ChannelFuture done = server.staticFiles().serve(ctx, request, path);
+        ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
+        if (queued != null) {
+            server.stats().httpPending(queued.totalPendingWriteBytes());
+        }
         done.addListener(f -> {
             if (--responsesInFlight == 0 && ctx.channel().isActive()) {
                 armHandshakeTimer(); // keep-alive: the next request must come in time

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,26 +142,35 @@ class NeverReadingClientTest {
         return socket;
     }
 
-    /** Writes {@code chunk} over and over from its own thread until the cap, a failure, or {@link #finish}. */
+    /**
+     * Writes {@code chunk} over and over from its own thread until the cap, a failure, or {@link #finish}; it also
+     * gives up once {@code overBound} says the server already holds more than the test allows (so a broken server
+     * fails the test without first filling this JVM's heap).
+     */
     private static final class Flood extends Thread {
         private final OutputStream out;
         private final byte[] chunk;
         private final byte[] last;
+        private final BooleanSupplier overBound;
         final AtomicLong written = new AtomicLong();
         private volatile boolean finish;
 
-        Flood(OutputStream out, byte[] chunk, byte[] last) {
+        Flood(OutputStream out, byte[] chunk, byte[] last, BooleanSupplier overBound) {
             super("never-reading-client");
             setDaemon(true);
             this.out = out;
             this.chunk = chunk;
             this.last = last;
+            this.overBound = overBound;
         }
 
         @Override
         public void run() {
             try {
                 while (!finish && written.get() < CAP) {
+                    if (overBound.getAsBoolean()) {
+                        return;
+                    }
                     out.write(chunk);
                     written.addAndGet(chunk.length);
                 }
@@ -257,17 +267,58 @@ class NeverReadingClientTest {
         // The backend fills the client's outbound buffer; the client answers with nothing but PINGs.
         byte[] ping = frame(0x9, repeat(new byte[] {'p'}, 125));
         byte[] lastPing = frame(0x9, "resumed".getBytes(StandardCharsets.UTF_8));
-        flood = new Flood(out, repeat(ping, 64), lastPing);
+        long oneRead = 64 * 1024 + 256; // one backend read as a frame, and one PONG
+        long bound = TunnelServer.WATER_MARK.high() + oneRead;
+        flood = new Flood(out, repeat(ping, 64), lastPing, () -> server.stats().peakClientPendingBytes() > bound);
         flood.start();
 
         assertThat(flood.awaitStall()).as("bytes the client could write").isLessThan(CAP);
-        long oneRead = 64 * 1024 + 256; // one backend read as a frame, and one PONG
-        assertThat(server.stats().peakClientPendingBytes())
-                .isLessThanOrEqualTo(TunnelServer.WATER_MARK.high() + oneRead);
+        assertThat(server.stats().peakClientPendingBytes()).isLessThanOrEqualTo(bound);
 
         flood.finish();
         while (!readFrame(in).isPong("resumed")) {
             // reading lets the server read again: the flood ends, and its last PING is answered
         }
+    }
+
+    @Test
+    void pipelinedRequestsWhoseAnswersAreNeverReadAreNotReadWhileTheAnswersFillTheWaterMark() throws Exception {
+        tempDir = Files.createTempDirectory(Path.of("/tmp"), "sluice");
+        Path root = Files.createDirectories(tempDir.resolve("www"));
+        Files.writeString(root.resolve("small.txt"), "0123456789");
+        InetSocketAddress at = start(root, 9);
+        connect(at);
+        byte[] request = ("GET /small.txt HTTP/1.1\r\nHost: a\r\nX-Pad: " + "x".repeat(1000) + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] lastRequest = "GET /small.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        long answersToOneRead = (64 * 1024 / request.length + 1) * 512L; // head, file region, end: ~400 bytes
+        long bound = TunnelServer.WATER_MARK.high() + answersToOneRead;
+        flood = new Flood(socket.getOutputStream(), repeat(request, 8), lastRequest,
+                () -> server.stats().peakHttpPendingBytes() > bound);
+        flood.start();
+
+        long written = flood.awaitStall();
+        assertThat(written).as("bytes the client could write").isLessThan(CAP);
+        assertThat(server.stats().peakHttpPendingBytes()).isLessThanOrEqualTo(bound);
+
+        flood.finish(); // reading lets the server read again: every request is answered, the last one closes
+        long answers = countOccurrences(new BufferedInputStream(socket.getInputStream()), "HTTP/1.1 200 OK\r\n");
+        flood.join(10_000);
+        assertThat(answers).isEqualTo(flood.written.get() / request.length + 1);
+    }
+
+    /** Reads to EOF, counting {@code pattern} (whose first character occurs nowhere else in it). */
+    private static long countOccurrences(InputStream in, String pattern) throws IOException {
+        long count = 0;
+        int matched = 0;
+        for (int b; (b = in.read()) >= 0; ) {
+            matched = b == pattern.charAt(matched) ? matched + 1 : b == pattern.charAt(0) ? 1 : 0;
+            if (matched == pattern.length()) {
+                count++;
+                matched = 0;
+            }
+        }
+        return count;
     }
 }
