@@ -54,7 +54,12 @@ public record ServerOptions(
         if (maxConnections < 1) {
             v.add("max-connections", "must be at least 1, got " + maxConnections, null);
         }
-        nonNegative(v, "handshake-timeout", handshakeTimeout);
+        if (handshakeTimeout.isZero() || handshakeTimeout.isNegative()) {
+            // Not "0 = off" like the other timeouts: it is what frees a connection that never sends a whole
+            // request, so without it max-connections silent clients would shut everyone else out for good.
+            v.add("handshake-timeout", "must be more than 0, got " + Durations.format(handshakeTimeout),
+                    "a duration such as 10s; a client that never finishes its request holds a connection until then");
+        }
         nonNegative(v, "max-read-idle", maxReadIdle);
         nonNegative(v, "graceful-shutdown-timeout", gracefulShutdownTimeout);
         if (ioThreads < 0) {

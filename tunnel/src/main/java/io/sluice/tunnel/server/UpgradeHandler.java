@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP phase of one client connection: static files or 404 for plain requests; for an upgrade, the checks
  * (route, origin, version, key), then acquire and connect, and only then the 101 and the switch to WebSocket
- * framing. Enforces {@code max-connections} (503) and {@code handshake-timeout} (a request that does not complete,
+ * framing. Enforces {@code max-connections} (503 and close at once) and {@code handshake-timeout} (a request that does not complete,
  * or an upgrade that does not finish, in time closes the connection). AUTO_READ is off: the client is read again
  * only while what it was answered fits the water mark, so pipelined requests whose answers are never read cost at
  * most the high mark plus the answers to one read. Confined to the client channel's loop.
@@ -47,7 +47,6 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
 
     private final ServerContext server;
     private ChannelHandlerContext ctx;
-    private boolean admitted;
     private ScheduledFuture<?> handshakeTimer;
     private int responsesInFlight;
     private TunnelSession session;
@@ -66,12 +65,16 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        admitted = server.tryAcceptConnection();
-        if (admitted) {
-            ctx.channel().closeFuture().addListener(f -> server.connectionClosed());
-        }
-        armHandshakeTimer();
         ctx.fireChannelActive();
+        if (!server.connections().tryAdmit()) {
+            // Beyond max-connections nothing is kept, not even for handshake-timeout: a best-effort 503 without
+            // reading anything, then close, so the cap bounds descriptors and memory too.
+            HttpResponses.sendAndClose(ctx, HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "too many connections"));
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> server.connections().closed());
+        armHandshakeTimer();
         ctx.read();
     }
 
@@ -118,10 +121,6 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         }
         if (!request.decoderResult().isSuccess()) {
             reject(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
-            return;
-        }
-        if (!admitted) {
-            reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
             return;
         }
         Handshake.Verdict verdict = Handshake.check(request, server.routes());

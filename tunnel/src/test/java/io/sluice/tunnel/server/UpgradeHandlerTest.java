@@ -50,7 +50,7 @@ class UpgradeHandlerTest {
 
     private static ServerContext context(SluiceConfig config, TestRegistry registry, BackendConnector connector) {
         return new ServerContext(config, new RouteTable(config), null, registry, connector, FrameFraming.INSTANCE,
-                new TunnelStats(), new AtomicInteger());
+                new TunnelStats(), new ConnectionCap(config.server().maxConnections()));
     }
 
     private static EmbeddedChannel client(ServerContext context) {
@@ -204,15 +204,16 @@ class UpgradeHandlerTest {
     }
 
     @Test
-    void answers503WhenMaxConnectionsAreOpen() {
+    void answers503AndClosesAtOnceWithoutReadingWhenMaxConnectionsAreOpen() {
         TestRegistry registry = TestRegistry.leasing(ADDRESS);
         SluiceConfig config = TestConfigs.config(TestConfigs.server(null, 1, Duration.ZERO, 0), List.of(),
                 TestConfigs.route("/echo/"));
         ServerContext context = context(config, registry, acceptingConnector);
         EmbeddedChannel first = client(context);
         EmbeddedChannel second = client(context);
-        assertThat(exchange(second, upgrade("/echo/"))).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+        assertThat(written(second)).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
                 .endsWith("too many connections\n");
+        assertThat(second.isOpen()).isFalse();
         assertThat(registry.events).isEmpty();
         first.close();
         EmbeddedChannel third = client(context);
