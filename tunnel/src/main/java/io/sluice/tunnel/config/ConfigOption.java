@@ -28,6 +28,8 @@ public enum ConfigOption {
             "how long a stop waits for tunnels to drain", true),
     IO_THREADS(Place.SERVER, "io-threads", "integer", "0", "event-loop threads; 0 = half the cores, at least 1",
             true),
+    TCP_KEEPALIVE(Place.SERVER, "tcp-keepalive", "duration", "60s",
+            "TCP keepalive on client connections: idle time and probe interval; 0 = off", true),
     TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", false),
 
     DEBUG(Place.WSTUNNEL, "debug", "integer", "0", "log detail level; 0 = off", true),
