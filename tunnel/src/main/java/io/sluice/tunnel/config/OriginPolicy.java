@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  *
  * <p>Entries: {@code *} allows every origin; {@code scheme://host[:port]} allows exactly that origin (scheme and host
  * case-insensitive, the port defaulting to the scheme's); a bare {@code example.com} allows that host and its
- * subdomains on any port under the web schemes {@code http}, {@code https}, {@code ws} and {@code wss} (other
- * schemes, such as a browser extension's, only through an entry that names them). Unlike lighttpd's byte-suffix compare, origins are parsed, so
- * {@code https://EXAMPLE.com} and {@code https://example.com:443} match {@code https://example.com}.
+ * subdomains on any port under the web schemes {@code http}, {@code https}, {@code ws} and {@code wss} (other schemes,
+ * such as a browser extension's, only through an entry that names them). Unlike lighttpd's byte-suffix compare, origins
+ * are parsed, so {@code https://EXAMPLE.com} and {@code https://example.com:443} match {@code https://example.com}.
  */
 public final class OriginPolicy {
     /** What an entry may look like, for error messages. */

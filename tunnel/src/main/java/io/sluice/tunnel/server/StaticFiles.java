@@ -24,9 +24,9 @@ import java.util.Map;
 /**
  * Serves GET and HEAD from {@code server.document-root}: no traversal (the normalised path and, after resolving
  * symlinks, the real path must stay inside the root), no dotfiles (404 for any name starting with {@code .}),
- * {@code index.html} for directories, a content type by extension. The body is a {@link DefaultFileRegion} (sendfile; the kernel copies and the event loop never reads the
- * file). The path checks do a few stat calls on the loop, which is what every event-driven file server does; they
- * do not read file contents. Thread-safe (immutable).
+ * {@code index.html} for directories, a content type by extension. The body is a {@link DefaultFileRegion} (sendfile;
+ * the kernel copies and the event loop never reads the file). The path checks do a few stat calls on the loop, which is
+ * what every event-driven file server does; they do not read file contents. Thread-safe (immutable).
  */
 final class StaticFiles {
     private static final Map<String, String> TYPES = Map.ofEntries(

@@ -35,12 +35,12 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP phase of one client connection: static files or 404 for plain requests; for an upgrade, the checks
- * (route, origin, version, key), then acquire and connect, and only then the 101 and the switch to WebSocket
- * framing. Enforces {@code max-connections} (503 and close at once) and {@code handshake-timeout} (a request that does not complete,
- * or an upgrade that does not finish, in time closes the connection). AUTO_READ is off: the client is read again
- * only while what it was answered fits the water mark, so pipelined requests whose answers are never read cost at
- * most the high mark plus the answers to one read. Confined to the client channel's loop.
+ * The HTTP phase of one client connection: static files or 404 for plain requests; for an upgrade, the checks (route,
+ * origin, version, key), then acquire and connect, and only then the 101 and the switch to WebSocket framing. Enforces
+ * {@code max-connections} (503 and close at once) and {@code handshake-timeout} (a request that does not complete, or
+ * an upgrade that does not finish, in time closes the connection). AUTO_READ is off: the client is read again only
+ * while what it was answered fits the water mark, so pipelined requests whose answers are never read cost at most the
+ * high mark plus the answers to one read. Confined to the client channel's loop.
  */
 final class UpgradeHandler extends ChannelInboundHandlerAdapter implements TunnelSession.ConnectListener {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

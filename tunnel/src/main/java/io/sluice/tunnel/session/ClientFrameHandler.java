@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of a session, after the 101: data chunks go to the backend, PING is answered with PONG (the
- * latest of each read batch, see {@link SessionRelay#pingReceived}), PONG is noted, CLOSE starts the close handshake, and every way the client channel can fail ends in
- * {@link TunnelSession#close}. Confined to the client channel's event loop.
+ * The client side of a session, after the 101: data chunks go to the backend, PING is answered with PONG (the latest of
+ * each read batch, see {@link SessionRelay#pingReceived}), PONG is noted, CLOSE starts the close handshake, and every
+ * way the client channel can fail ends in {@link TunnelSession#close}. Confined to the client channel's event loop.
  */
 public final class ClientFrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientFrameHandler.class);

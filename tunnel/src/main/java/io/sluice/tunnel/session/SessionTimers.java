@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The keep-alive clocks of one open session: a PING every {@code ping-interval} (exact, not "after idle"), CLOSE
- * 1001 when no PONG came for {@code pong-timeout}, counted from the last PONG or, before the first, from the open
- * (so a silent client goes after {@code pong-timeout}, having been pinged at least once as the config demands a
- * longer timeout than interval), and CLOSE 1001 after {@code max-read-idle} without a client frame. Zero disables
- * each; the pong check runs only while pings do. Confined to the session's event loop; time is the loop's ticker, so tests can
+ * The keep-alive clocks of one open session: a PING every {@code ping-interval} (exact, not "after idle"), CLOSE 1001
+ * when no PONG came for {@code pong-timeout}, counted from the last PONG or, before the first, from the open (so a
+ * silent client goes after {@code pong-timeout}, having been pinged at least once as the config demands a longer
+ * timeout than interval), and CLOSE 1001 after {@code max-read-idle} without a client frame. Zero disables each; the
+ * pong check runs only while pings do. Confined to the session's event loop; time is the loop's ticker, so tests can
  * drive it with {@code EmbeddedChannel.advanceTimeBy}.
  */
 final class SessionTimers {

@@ -101,7 +101,8 @@ class NeverReadingClientTest {
                             connection.getOutputStream().write(block);
                         }
                     });
-                    daemon("source-read", () -> connection.getInputStream().transferTo(OutputStream.nullOutputStream()));
+                    daemon("source-read",
+                            () -> connection.getInputStream().transferTo(OutputStream.nullOutputStream()));
                 }
             } catch (IOException e) {
                 // closed by the test
