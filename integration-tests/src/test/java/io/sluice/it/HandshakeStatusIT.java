@@ -27,6 +27,7 @@ class HandshakeStatusIT {
         Files.writeString(dir.resolve("www/index.html"), "<h1>hello</h1>");
         Files.writeString(dir.resolve("www/js/app.js"), "console.log(1)");
         Files.writeString(dir.resolve("secret.txt"), "top secret");
+        Files.writeString(dir.resolve("www/.env"), "TOKEN=top secret");
         echo = BackendProcess.unix(dir.resolve("echo.sock"), "echo");
         sluice = RunningSluice.start(dir.path(), """
                 server: { bind: 127.0.0.1, port: 0, document-root: www }
@@ -134,9 +135,12 @@ class HandshakeStatusIT {
 
     @Test
     void answers503WithAReasonWhenNoBackendAccepts() throws Exception {
-        Response response = upgrade("/dead");
-        assertThat(response.status()).isEqualTo(503);
-        assertThat(response.body()).isNotBlank();
+        for (int i = 0; i < 3; i++) { // the first refusal, then the route's outage
+            Response response = upgrade("/dead");
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.body()).contains("/dead").doesNotContain("missing.sock")
+                    .doesNotContain(dir.path().toString());
+        }
     }
 
     @Test
@@ -149,6 +153,36 @@ class HandshakeStatusIT {
         assertThat(script.status()).isEqualTo(200);
         assertThat(script.header("Content-Type")).contains("javascript");
         assertThat(get("/missing.html").status()).isEqualTo(404);
+    }
+
+    @Test
+    void neverServesADotfile() throws Exception {
+        for (String path : new String[] {"/.env", "/js/../.env", "/%2eenv"}) {
+            Response response = get(path);
+            assertThat(response.status()).as(path).isEqualTo(404);
+            assertThat(response.body()).as(path).doesNotContain("top secret");
+        }
+    }
+
+    @Test
+    void matchesRoutesOnThePathWithDotSegmentsResolved() throws Exception {
+        assertThat(upgrade("/echo/../nowhere").status()).isEqualTo(404);
+        assertThat(upgrade("/echo/%2e%2e/nowhere").status()).isEqualTo(404);
+        assertThat(upgrade("/nowhere/../echo").status()).isEqualTo(101);
+    }
+
+    @Test
+    void answers400ForRepeatedHandshakeHeadersAndAMissingHost() throws Exception {
+        assertThat(upgrade("/echo", "Sec-WebSocket-Key: " + RawWsClient.GOOD_KEY).status()).isEqualTo(400);
+        assertThat(upgrade("/echo", "Sec-WebSocket-Version: 13").status()).isEqualTo(400);
+        assertThat(upgrade("/echo", "Host: elsewhere").status()).isEqualTo(400);
+        assertThat(upgrade("/echo", "Origin: https://a.example", "Origin: https://b.example").status())
+                .isEqualTo(400);
+        try (RawWsClient client = new RawWsClient(sluice.address())) {
+            assertThat(client.request("GET /echo HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade",
+                    "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: " + RawWsClient.GOOD_KEY).status())
+                    .isEqualTo(400);
+        }
     }
 
     @Test

@@ -50,7 +50,8 @@ class SupervisorTest {
     @Test
     void registryIsUnavailableBeforeStart() {
         assertThat(supervisor.registry().acquire("/echo/", KEY)).isEqualTo(new Unavailable("/echo/",
-                "no backend of route '/echo/' is available: the supervisor has not started"));
+                "no backend of route '/echo/' is available",
+                "the supervisor has not started"));
     }
 
     @Test
@@ -75,7 +76,8 @@ class SupervisorTest {
         assertThat(supervisor.state()).isEqualTo(SupervisorState.STOPPED);
         assertThat(supervisorThreadAlive()).isFalse();
         assertThat(supervisor.registry().acquire("/echo/", KEY)).isEqualTo(new Unavailable("/echo/",
-                "no backend of route '/echo/' is available: 'echo': 1 dead"));
+                "no backend of route '/echo/' is available",
+                "'echo': 1 dead"));
     }
 
     @Test
@@ -92,7 +94,8 @@ class SupervisorTest {
         // Reports are posted to the supervisor thread; a tick queued after it runs after it.
         supervisor.tickNow();
         assertThat(supervisor.registry().acquire("/echo/", KEY)).isEqualTo(new Unavailable("/echo/",
-                "no backend of route '/echo/' is available: 'echo': 1 disabled"));
+                "no backend of route '/echo/' is available",
+                "'echo': 1 disabled"));
 
         clock.advance(DISABLE_TIME);
         supervisor.tickNow();

@@ -57,6 +57,16 @@ public final class RawWsClient implements AutoCloseable {
 
     /** A standard upgrade request for {@code path}, with extra header lines. */
     public Response upgrade(String path, String... extraHeaders) throws IOException {
+        return request(upgradeLines(path, extraHeaders));
+    }
+
+    /** The bytes of a standard upgrade request for {@code path}, to send together with other bytes. */
+    public byte[] upgradeRequest(String path, String... extraHeaders) {
+        return (String.join("\r\n", upgradeLines(path, extraHeaders)) + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private String[] upgradeLines(String path, String... extraHeaders) {
         String[] lines = new String[6 + extraHeaders.length];
         lines[0] = "GET " + path + " HTTP/1.1";
         lines[1] = "Host: 127.0.0.1:" + socket.getPort();
@@ -65,10 +75,11 @@ public final class RawWsClient implements AutoCloseable {
         lines[4] = "Sec-WebSocket-Version: 13";
         lines[5] = "Sec-WebSocket-Key: " + GOOD_KEY;
         System.arraycopy(extraHeaders, 0, lines, 6, extraHeaders.length);
-        return request(lines);
+        return lines;
     }
 
-    private Response readResponse() throws IOException {
+    /** Reads one response head (and its body when it has a length; never for a 101). */
+    public Response readResponse() throws IOException {
         String status = readLine();
         Map<String, String> headers = new LinkedHashMap<>();
         String line;
@@ -109,6 +120,27 @@ public final class RawWsClient implements AutoCloseable {
             mask(copy, 0x5a3c9f21, 0);
         }
         out.write(copy);
+        out.flush();
+    }
+
+    /** The bytes of one masked frame with a payload under 126 bytes, to send together with other bytes. */
+    public static byte[] maskedFrame(int opcode, byte[] payload) {
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) (0x80 | opcode);
+        frame[1] = (byte) (0x80 | payload.length);
+        int mask = randomMask();
+        for (int i = 0; i < 4; i++) {
+            frame[2 + i] = (byte) (mask >>> (24 - 8 * i));
+        }
+        byte[] masked = payload.clone();
+        mask(masked, mask, 0);
+        System.arraycopy(masked, 0, frame, 6, masked.length);
+        return frame;
+    }
+
+    /** Writes {@code bytes} in one write call (one TCP segment when small). */
+    public void writeAtOnce(byte[] bytes) throws IOException {
+        out.write(bytes);
         out.flush();
     }
 

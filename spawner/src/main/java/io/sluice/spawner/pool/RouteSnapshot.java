@@ -14,11 +14,13 @@ public final class RouteSnapshot {
     private final String route;
     private final List<BackendSnapshot> backends;
     private final String unavailableReason;
+    private final String unavailableDetail;
 
     private RouteSnapshot(String route, List<BackendSnapshot> backends, String detail) {
         this.route = route;
         this.backends = backends;
-        this.unavailableReason = "no backend of route '%s' is available: %s".formatted(route, detail);
+        this.unavailableReason = "no backend of route '%s' is available".formatted(route);
+        this.unavailableDetail = detail;
     }
 
     /** The route's backends as its pools are now. Supervisor thread only. */
@@ -45,8 +47,13 @@ public final class RouteSnapshot {
         return backends;
     }
 
-    /** One line for the 503 and the outage log; meaningful only when no backend is active. */
+    /** One line for the 503, naming no backend; meaningful only when no backend is active. */
     String unavailableReason() {
         return unavailableReason;
+    }
+
+    /** Why, backend by backend (names and states), for the outage log only. */
+    String unavailableDetail() {
+        return unavailableDetail;
     }
 }

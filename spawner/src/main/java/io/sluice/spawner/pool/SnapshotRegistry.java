@@ -98,12 +98,13 @@ public final class SnapshotRegistry implements Registry {
 
         Unavailable outage(RouteSnapshot snapshot) {
             String reason = snapshot.unavailableReason();
+            String detail = snapshot.unavailableDetail();
             // lighttpd note_is_sent: one line per outage, not one per refused connection.
             if (inOutage.compareAndSet(false, true)) {
-                log.warn("route={}: {}; refusing connections with 503 until a backend is available",
-                        snapshot.route(), reason);
+                log.warn("route={}: {}: {}; refusing connections with 503 until a backend is available",
+                        snapshot.route(), reason, detail);
             }
-            return new Unavailable(snapshot.route(), reason);
+            return new Unavailable(snapshot.route(), reason, detail);
         }
 
         void recovered(String route, String backendName) {

@@ -121,12 +121,13 @@ class SnapshotRegistryTest {
             ((Lease) routes.registry.acquire("/echo/", KEY)).connectFailed(new IOException("refused"));
         }
         Unavailable expected = new Unavailable("/echo/",
-                "no backend of route '/echo/' is available: 'echo0': 1 disabled; 'echo1': 1 disabled");
+                "no backend of route '/echo/' is available",
+                "'echo0': 1 disabled; 'echo1': 1 disabled");
         for (int i = 0; i < 3; i++) {
             assertThat(routes.registry.acquire("/echo/", KEY)).isEqualTo(expected);
         }
         assertThat(registryLog.messages(Level.WARN)).containsExactly("route=/echo/: " + expected.reason()
-                + "; refusing connections with 503 until a backend is available");
+                + ": " + expected.detail() + "; refusing connections with 503 until a backend is available");
 
         routes.clock.advance(DISABLE_TIME.plusSeconds(1));
         routes.tick();

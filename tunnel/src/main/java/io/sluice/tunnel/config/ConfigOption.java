@@ -28,6 +28,8 @@ public enum ConfigOption {
             "how long a stop waits for tunnels to drain", true),
     IO_THREADS(Place.SERVER, "io-threads", "integer", "0", "event-loop threads; 0 = half the cores, at least 1",
             true),
+    TCP_KEEPALIVE(Place.SERVER, "tcp-keepalive", "duration", "60s",
+            "TCP keepalive on client connections: idle time and probe interval; 0 = off", true),
     TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", false),
 
     DEBUG(Place.WSTUNNEL, "debug", "integer", "0", "log detail level; 0 = off", true),
@@ -45,7 +47,7 @@ public enum ConfigOption {
     ROUTE_PING_INTERVAL(Place.ROUTE, "ping-interval", "duration", "wstunnel.ping-interval", "ping period", true),
     ROUTE_PONG_TIMEOUT(Place.ROUTE, "pong-timeout", "duration", "wstunnel.pong-timeout", "time without pong", true),
     HOSTS(Place.ROUTE, "hosts", "list of hosts", "(required)", "the backends of this route (long form)", true),
-    ROUTE_FRAMING(Place.ROUTE, "framing", "enum", "stream", "stream or lines", false),
+    ROUTE_FRAMING(Place.ROUTE, "framing", "enum", "stream", "stream (lines not yet)", true),
 
     HOST(Place.HOST, "host", "string", "127.0.0.1 when only port is given", "backend IP or host name", true),
     HOST_PORT(Place.HOST, "port", "integer", "none", "backend TCP port, 1..65535", true),
@@ -69,7 +71,7 @@ public enum ConfigOption {
     SOCKET_MODE(Place.HOST, "socket-mode", "octal string", "\"0600\"", "mode of worker sockets", true),
     INSTANCES(Place.HOST, "instances", "enum", "pool", "pool (per-connection and per-key not yet)", true),
     KEY(Place.HOST, "key", "string", "none", "what a per-key worker is chosen by", false),
-    HOST_FRAMING(Place.HOST, "framing", "enum", "stream", "stream or lines", false);
+    HOST_FRAMING(Place.HOST, "framing", "enum", "stream", "stream (lines not yet)", true);
 
     /** Where in the file an option is valid. */
     public enum Place {

@@ -49,6 +49,7 @@ final class HostReader {
         }
         int before = problems.count();
         OptionKeys.check(f, Place.HOST, problems);
+        FramingOption.check(f, problems);
         String host = f.has("host") ? Values.string(f.value("host"), f.pathOf("host"), problems) : null;
         Integer port = f.has("port") ? Values.integer(f.value("port"), f.pathOf("port"), problems) : null;
         String socket = f.has("socket") ? Values.string(f.value("socket"), f.pathOf("socket"), problems) : null;

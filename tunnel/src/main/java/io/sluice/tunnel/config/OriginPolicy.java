@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,8 +13,9 @@ import java.util.regex.Pattern;
  *
  * <p>Entries: {@code *} allows every origin; {@code scheme://host[:port]} allows exactly that origin (scheme and host
  * case-insensitive, the port defaulting to the scheme's); a bare {@code example.com} allows that host and its
- * subdomains with any scheme and port. Unlike lighttpd's byte-suffix compare, origins are parsed, so
- * {@code https://EXAMPLE.com} and {@code https://example.com:443} match {@code https://example.com}.
+ * subdomains on any port under the web schemes {@code http}, {@code https}, {@code ws} and {@code wss} (other schemes,
+ * such as a browser extension's, only through an entry that names them). Unlike lighttpd's byte-suffix compare, origins
+ * are parsed, so {@code https://EXAMPLE.com} and {@code https://example.com:443} match {@code https://example.com}.
  */
 public final class OriginPolicy {
     /** What an entry may look like, for error messages. */
@@ -25,6 +27,8 @@ public final class OriginPolicy {
     private static final Pattern ORIGIN =
             Pattern.compile("(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?<host>" + HOST + ")(:(?<port>\\d{1,5}))?");
     private static final Pattern BARE_HOST = Pattern.compile(HOST);
+    /** The schemes a bare-host entry admits. */
+    private static final Set<String> WEB_SCHEMES = Set.of("http", "https", "ws", "wss");
 
     private final List<String> entries;
     private final boolean allowsAll;
@@ -105,6 +109,9 @@ public final class OriginPolicy {
         }
         if (exact.contains(origin)) {
             return true;
+        }
+        if (!WEB_SCHEMES.contains(origin.scheme)) {
+            return false; // file:, javascript:, extensions: only an entry that names the scheme admits them
         }
         for (String domain : domains) {
             if (origin.host.equals(domain) || origin.host.endsWith("." + domain)) {

@@ -38,6 +38,7 @@ final class RouteReader {
             route = Fields.of(value, path, false, "a mapping", problems);
             OptionKeys.check(route, Place.ROUTE, problems);
             options = TunnelOptions.read(route, inherited, problems);
+            FramingOption.check(route, problems);
             hostList = route.value("hosts");
             hostsPath = route.pathOf("hosts");
             if (hostList == null) {

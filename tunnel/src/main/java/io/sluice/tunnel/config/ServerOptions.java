@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code server.*} options; validates itself in option terms. Immutable. {@code documentRoot} is null when no
- * static files are served; a zero {@code maxReadIdle} or {@code maxMessageSize} means off; a zero {@code ioThreads}
- * means {@link #defaultIoThreads()}.
+ * static files are served; a zero {@code maxReadIdle}, {@code maxMessageSize} or {@code tcpKeepalive} means off; a
+ * zero {@code ioThreads} means {@link #defaultIoThreads()}.
  */
 public record ServerOptions(
         String bind,
@@ -22,7 +22,8 @@ public record ServerOptions(
         Duration maxReadIdle,
         long maxMessageSize,
         Duration gracefulShutdownTimeout,
-        int ioThreads) {
+        int ioThreads,
+        Duration tcpKeepalive) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -33,6 +34,11 @@ public record ServerOptions(
     public static final Duration DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
     /** {@code io-threads: 0} = {@link #defaultIoThreads()}. */
     public static final int AUTO_IO_THREADS = 0;
+    public static final Duration DEFAULT_TCP_KEEPALIVE = Duration.ofSeconds(60);
+    /** Unanswered keepalive probes before the kernel gives a client connection up. */
+    public static final int TCP_KEEPALIVE_PROBES = 4;
+    /** Linux's largest TCP_KEEPIDLE and TCP_KEEPINTVL (MAX_TCP_KEEPIDLE), in seconds. */
+    private static final long MAX_TCP_KEEPALIVE_SECONDS = 32_767;
 
     private static final Pattern IPV4 =
             Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -43,6 +49,7 @@ public record ServerOptions(
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(maxReadIdle, "maxReadIdle");
         Objects.requireNonNull(gracefulShutdownTimeout, "gracefulShutdownTimeout");
+        Objects.requireNonNull(tcpKeepalive, "tcpKeepalive");
         Violations v = new Violations();
         if (!isAddressLiteral(bind)) {
             v.add("bind", "'%s' is not an IP address".formatted(bind),
@@ -54,11 +61,21 @@ public record ServerOptions(
         if (maxConnections < 1) {
             v.add("max-connections", "must be at least 1, got " + maxConnections, null);
         }
-        nonNegative(v, "handshake-timeout", handshakeTimeout);
+        if (handshakeTimeout.isZero() || handshakeTimeout.isNegative()) {
+            // Not "0 = off" like the other timeouts: it is what frees a connection that never sends a whole
+            // request, so without it max-connections silent clients would shut everyone else out for good.
+            v.add("handshake-timeout", "must be more than 0, got " + Durations.format(handshakeTimeout),
+                    "a duration such as 10s; a client that never finishes its request holds a connection until then");
+        }
         nonNegative(v, "max-read-idle", maxReadIdle);
         nonNegative(v, "graceful-shutdown-timeout", gracefulShutdownTimeout);
         if (ioThreads < 0) {
             v.add("io-threads", "must be 0 (auto) or more, got " + ioThreads, null);
+        }
+        if (!tcpKeepalive.isZero() && (tcpKeepalive.isNegative() || tcpKeepalive.toNanos() % 1_000_000_000L != 0
+                || tcpKeepalive.getSeconds() > MAX_TCP_KEEPALIVE_SECONDS)) {
+            v.add("tcp-keepalive", "must be 0 (off) or whole seconds from 1s to %ds (the kernel counts in seconds),"
+                    .formatted(MAX_TCP_KEEPALIVE_SECONDS) + " got " + Durations.format(tcpKeepalive), null);
         }
         if (maxMessageSize < 0) {
             v.add("max-message-size", "must not be negative, got " + maxMessageSize, null);
@@ -70,7 +87,7 @@ public record ServerOptions(
     public static ServerOptions defaults(Path runtimeDir) {
         return new ServerOptions(DEFAULT_BIND, DEFAULT_PORT, null, runtimeDir, DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_MAX_READ_IDLE, DEFAULT_MAX_MESSAGE_SIZE,
-                DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT, AUTO_IO_THREADS);
+                DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT, AUTO_IO_THREADS, DEFAULT_TCP_KEEPALIVE);
     }
 
     /** The number of event-loop threads to run: {@code io-threads}, or {@link #defaultIoThreads()} for 0. */

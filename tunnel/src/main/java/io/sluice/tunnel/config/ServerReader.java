@@ -47,11 +47,12 @@ final class ServerReader {
         Duration graceful = duration(f, "graceful-shutdown-timeout", ServerOptions.DEFAULT_GRACEFUL_SHUTDOWN_TIMEOUT);
         Integer ioThreads = f.has("io-threads")
                 ? Values.integer(f.value("io-threads"), f.pathOf("io-threads"), problems) : null;
+        Duration keepalive = duration(f, "tcp-keepalive", ServerOptions.DEFAULT_TCP_KEEPALIVE);
         try {
             ServerOptions options = new ServerOptions(bind, or(port, ServerOptions.DEFAULT_PORT), documentRoot,
                     runtimeDir, or(maxConnections, ServerOptions.DEFAULT_MAX_CONNECTIONS), handshake, readIdle,
                     or(maxMessage, ServerOptions.DEFAULT_MAX_MESSAGE_SIZE), graceful,
-                    or(ioThreads, ServerOptions.AUTO_IO_THREADS));
+                    or(ioThreads, ServerOptions.AUTO_IO_THREADS), keepalive);
             return problems.count() == before ? options : null;
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));

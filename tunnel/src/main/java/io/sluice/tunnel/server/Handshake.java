@@ -13,8 +13,9 @@ import java.util.Base64;
 import java.util.Locale;
 
 /**
- * The checks a WebSocket upgrade request passes before any backend is touched, in lighttpd's order: route (404),
- * origin (400 missing / 403 not allowed), version (426), key (400). Stateless.
+ * The checks a WebSocket upgrade request passes before any backend is touched: a well-formed head (one
+ * {@code Host}, at most one {@code Origin}, {@code Sec-WebSocket-Key} and {@code Sec-WebSocket-Version}: 400), then
+ * lighttpd's order: route (404), origin (400 missing / 403 not allowed), version (426), key (400). Stateless.
  */
 final class Handshake {
 
@@ -40,9 +41,18 @@ final class Handshake {
 
     static Verdict check(FullHttpRequest request, RouteTable routes) {
         HttpHeaders headers = request.headers();
+        String malformed = malformedHeaders(request);
+        if (malformed != null) {
+            return new Rejected(HttpResponseStatus.BAD_REQUEST, malformed);
+        }
         RequestPath path = RequestPath.of(request.uri());
         if (!isUpgrade(request)) {
             return new NotUpgrade(path);
+        }
+        String repeated = firstRepeated(headers, HttpHeaderNames.ORIGIN, HttpHeaderNames.SEC_WEBSOCKET_KEY,
+                HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (repeated != null) {
+            return new Rejected(HttpResponseStatus.BAD_REQUEST, "more than one " + repeated + " header");
         }
         if (path == null) {
             return new Rejected(HttpResponseStatus.BAD_REQUEST, "malformed request path");
@@ -77,6 +87,31 @@ final class Handshake {
         }
         WireFormat format = route.frameType() == FrameType.BINARY ? WireFormat.BINARY : WireFormat.TEXT;
         return new Accepted(route, path, format, null, key.trim());
+    }
+
+    /**
+     * RFC 7230 5.4: an HTTP/1.1 request without {@code Host}, and any request with more than one, gets 400; which
+     * host a request meant must never be a guess. Returns the problem, or null.
+     */
+    static String malformedHeaders(FullHttpRequest request) {
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1) {
+            return "more than one Host header";
+        }
+        if (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            return "missing Host header";
+        }
+        return null;
+    }
+
+    /** RFC 6455 4.1: these handshake headers appear once; the first name that repeats, or null. */
+    private static String firstRepeated(HttpHeaders headers, CharSequence... names) {
+        for (CharSequence name : names) {
+            if (headers.getAll(name).size() > 1) {
+                return name.toString();
+            }
+        }
+        return null;
     }
 
     /** GET, HTTP/1.1, {@code Upgrade} has token websocket and {@code Connection} has token upgrade. */

@@ -2,16 +2,21 @@ package io.sluice.tunnel.server;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * The path of a request target, without query or fragment, percent-decoded to bytes ({@code +} stays a plus: it
- * means space only in query strings). Immutable.
+ * means space only in query strings), then normalised as lighttpd does before it matches routes: {@code .} and
+ * {@code ..} segments resolved (RFC 3986 5.2.4; never above {@code /}) and repeated {@code /} collapsed. Decoding
+ * comes first, so {@code %2e%2e} and {@code %2f} count as the dots and slashes they stand for: routes and static
+ * files see the path the request really names ({@code /echo/../bin/} is {@code /bin/}). Immutable.
  *
- * @param bytes the decoded path as an ISO-8859-1 string, one char per byte (for byte-exact route matching)
+ * @param bytes the normalised path as an ISO-8859-1 string, one char per byte (for byte-exact route matching)
  */
 record RequestPath(String bytes) {
 
-    /** Decodes the path of {@code uri}; returns null for a malformed escape or a NUL byte. */
+    /** Decodes and normalises the path of {@code uri}; returns null for a malformed escape or a NUL byte. */
     static RequestPath of(String uri) {
         int end = uri.length();
         int query = uri.indexOf('?');
@@ -48,7 +53,31 @@ record RequestPath(String bytes) {
             }
             out.write(b);
         }
-        return new RequestPath(out.toString(StandardCharsets.ISO_8859_1));
+        return new RequestPath(normalise(out.toString(StandardCharsets.ISO_8859_1)));
+    }
+
+    /** Resolves dot segments and collapses repeated slashes; a path not starting with {@code /} is kept as is. */
+    static String normalise(String path) {
+        if (!path.startsWith("/")) {
+            return path;
+        }
+        String[] segments = path.substring(1).split("/", -1);
+        Deque<String> kept = new ArrayDeque<>(segments.length);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            boolean last = i == segments.length - 1;
+            if (segment.equals(".") || segment.equals("..")) {
+                if (segment.equals("..") && !kept.isEmpty()) {
+                    kept.removeLast();
+                }
+                if (last) {
+                    kept.addLast(""); // "/a/b/.." names the folder "/a/"
+                }
+            } else if (!segment.isEmpty() || last) {
+                kept.addLast(segment);
+            }
+        }
+        return "/" + String.join("/", kept);
     }
 
     /** The decoded path as text (UTF-8), for file names and logs. */

@@ -7,12 +7,11 @@ import io.sluice.tunnel.session.BackendConnector;
 import io.sluice.tunnel.session.Framing;
 import io.sluice.tunnel.session.SessionSettings;
 import io.sluice.tunnel.session.TunnelStats;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every connection of one server shares: config, route table, static files (null when there is no document
- * root), the registry, the backend connector, framing, counters. Thread-safe: immutable apart from the atomic
- * connection count and the thread-safe stats.
+ * root), the registry, the backend connector, framing, counters. Thread-safe: immutable apart from the connection
+ * count and the stats, both thread-safe.
  */
 record ServerContext(
         SluiceConfig config,
@@ -22,25 +21,7 @@ record ServerContext(
         BackendConnector connector,
         Framing framing,
         TunnelStats stats,
-        AtomicInteger connections) {
-
-    /** Counts a new client connection; false when {@code server.max-connections} are already open. */
-    boolean tryAcceptConnection() {
-        int max = config.server().maxConnections();
-        while (true) {
-            int now = connections.get();
-            if (max > 0 && now >= max) {
-                return false;
-            }
-            if (connections.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
-    }
-
-    void connectionClosed() {
-        connections.decrementAndGet();
-    }
+        ConnectionCap connections) {
 
     SessionSettings settingsFor(RouteSpec route) {
         var server = config.server();

@@ -23,10 +23,10 @@ import java.util.Map;
 
 /**
  * Serves GET and HEAD from {@code server.document-root}: no traversal (the normalised path and, after resolving
- * symlinks, the real path must stay inside the root), {@code index.html} for directories, a content type by
- * extension. The body is a {@link DefaultFileRegion} (sendfile; the kernel copies and the event loop never reads the
- * file). The path checks do a few stat calls on the loop, which is what every event-driven file server does; they
- * do not read file contents. Thread-safe (immutable).
+ * symlinks, the real path must stay inside the root), no dotfiles (404 for any name starting with {@code .}),
+ * {@code index.html} for directories, a content type by extension. The body is a {@link DefaultFileRegion} (sendfile;
+ * the kernel copies and the event loop never reads the file). The path checks do a few stat calls on the loop, which is
+ * what every event-driven file server does; they do not read file contents. Thread-safe (immutable).
  */
 final class StaticFiles {
     private static final Map<String, String> TYPES = Map.ofEntries(
@@ -93,7 +93,11 @@ final class StaticFiles {
         return last;
     }
 
-    /** The regular file for a decoded path, or null (missing, outside the root, not a regular file). */
+    /**
+     * The regular file for a decoded path, or null (missing, outside the root, not a regular file, or hidden: a
+     * name starting with {@code .} anywhere in the requested or the real path, such as {@code .git/} or
+     * {@code .env}, is never served).
+     */
     Path resolve(String decodedPath) {
         String relative = decodedPath.startsWith("/") ? decodedPath.substring(1) : decodedPath;
         Path candidate;
@@ -102,7 +106,7 @@ final class StaticFiles {
         } catch (RuntimeException e) { // InvalidPathException
             return null;
         }
-        if (!candidate.startsWith(root)) {
+        if (!candidate.startsWith(root) || isHidden(root.relativize(candidate))) {
             return null;
         }
         try {
@@ -110,14 +114,23 @@ final class StaticFiles {
             if (Files.isDirectory(real)) {
                 real = real.resolve("index.html").toRealPath();
             }
-            if (!real.startsWith(root) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)
-                    || !Files.isReadable(real)) {
+            if (!real.startsWith(root) || isHidden(root.relativize(real))
+                    || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) || !Files.isReadable(real)) {
                 return null;
             }
             return real;
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private static boolean isHidden(Path relative) {
+        for (Path name : relative) {
+            if (name.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String contentType(Path file) {

@@ -1,25 +1,32 @@
 package io.sluice.tunnel.server;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.tunnel.config.ServerOptions;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The one place that decides the transport: native epoll when it loads, NIO otherwise (NIO also speaks unix
@@ -46,6 +53,29 @@ public final class Transports {
     public static EventLoopGroup newGroup(int threads, String threadPrefix) {
         IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), io);
+    }
+
+    /**
+     * Turns on TCP keepalive for accepted connections: the first probe after {@code idle} without a packet from the
+     * client, then one every {@code idle}, and the connection fails after
+     * {@link ServerOptions#TCP_KEEPALIVE_PROBES} unanswered ones. Zero leaves keepalive off.
+     */
+    public static void keepAlive(ServerBootstrap bootstrap, Duration idle) {
+        if (idle.isZero()) {
+            return;
+        }
+        int seconds = Math.toIntExact(idle.getSeconds());
+        int probes = ServerOptions.TCP_KEEPALIVE_PROBES;
+        bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
+        if (EPOLL) {
+            bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, seconds)
+                    .childOption(EpollChannelOption.TCP_KEEPINTVL, seconds)
+                    .childOption(EpollChannelOption.TCP_KEEPCNT, probes);
+        } else {
+            bootstrap.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds)
+                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), seconds)
+                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), probes);
+        }
     }
 
     /** The listening TCP channel class. */

@@ -25,6 +25,8 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         clients.add(ch);
+        // Reads are demand-driven from the first byte: UpgradeHandler reads only while responses fit the water mark.
+        ch.config().setAutoRead(false);
         ch.pipeline()
                 .addLast("http-codec", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +69,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
         ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
-                new SocketBackendConnector(backends), framing, stats, new AtomicInteger());
+                new SocketBackendConnector(backends), framing, stats,
+                new ConnectionCap(config.server().maxConnections()));
         bossGroup = Transports.newGroup(1, "sluice-accept");
         workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -81,6 +81,7 @@ public final class TunnelServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new TunnelInitializer(context, clients));
+        Transports.keepAlive(bootstrap, config.server().tcpKeepalive());
         String host = config.server().bind();
         int port = config.server().port();
         try {

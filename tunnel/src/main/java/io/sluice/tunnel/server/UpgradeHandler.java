@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -34,17 +35,18 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP phase of one client connection: static files or 404 for plain requests; for an upgrade, the checks
- * (route, origin, version, key), then acquire and connect, and only then the 101 and the switch to WebSocket
- * framing. Enforces {@code max-connections} (503) and {@code handshake-timeout} (a request that does not complete,
- * or an upgrade that does not finish, in time closes the connection). Confined to the client channel's loop.
+ * The HTTP phase of one client connection: static files or 404 for plain requests; for an upgrade, the checks (route,
+ * origin, version, key), then acquire and connect, and only then the 101 and the switch to WebSocket framing. Enforces
+ * {@code max-connections} (503 and close at once) and {@code handshake-timeout} (a request that does not complete, or
+ * an upgrade that does not finish, in time closes the connection). AUTO_READ is off: the client is read again only
+ * while what it was answered fits the water mark, so pipelined requests whose answers are never read cost at most the
+ * high mark plus the answers to one read. Confined to the client channel's loop.
  */
 final class UpgradeHandler extends ChannelInboundHandlerAdapter implements TunnelSession.ConnectListener {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final ServerContext server;
     private ChannelHandlerContext ctx;
-    private boolean admitted;
     private ScheduledFuture<?> handshakeTimer;
     private int responsesInFlight;
     private TunnelSession session;
@@ -63,12 +65,36 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        admitted = server.tryAcceptConnection();
-        if (admitted) {
-            ctx.channel().closeFuture().addListener(f -> server.connectionClosed());
-        }
-        armHandshakeTimer();
         ctx.fireChannelActive();
+        if (!server.connections().tryAdmit()) {
+            // Beyond max-connections nothing is kept, not even for handshake-timeout: a best-effort 503 without
+            // reading anything, then close, so the cap bounds descriptors and memory too.
+            HttpResponses.sendAndClose(ctx, HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "too many connections"));
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> server.connections().closed());
+        armHandshakeTimer();
+        ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readIfAnswersFit();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        readIfAnswersFit();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Reads the next requests while the HTTP phase lasts and the answers so far are below the high water mark. */
+    private void readIfAnswersFit() {
+        if (session == null && ctx.channel().isActive() && ctx.channel().isWritable()) {
+            ctx.read();
+        }
     }
 
     @Override
@@ -97,10 +123,6 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
             reject(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
         }
-        if (!admitted) {
-            reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
-            return;
-        }
         Handshake.Verdict verdict = Handshake.check(request, server.routes());
         if (verdict instanceof Handshake.NotUpgrade plain) {
             serveStatic(request, plain.path());
@@ -119,6 +141,10 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         cancelHandshakeTimer(); // a large download may outlast the handshake timeout
         responsesInFlight++;
         ChannelFuture done = server.staticFiles().serve(ctx, request, path);
+        ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
+        if (queued != null) {
+            server.stats().httpPending(queued.totalPendingWriteBytes());
+        }
         done.addListener(f -> {
             if (--responsesInFlight == 0 && ctx.channel().isActive()) {
                 armHandshakeTimer(); // keep-alive: the next request must come in time
@@ -130,11 +156,13 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         accepted = verdict;
         ChannelPipeline pipeline = ctx.pipeline();
         ctx.channel().config().setAutoRead(false);
-        // Stop HTTP parsing now: anything after the request is WebSocket frames, handed here as raw bytes.
-        pipeline.remove(HttpObjectAggregator.class);
-        pipeline.get(HttpServerCodec.class).removeInboundHandler();
         session = new TunnelSession(ctx.channel(), verdict.route().key(), verdict.format(),
                 server.settingsFor(verdict.route()), server.connector(), server.framing(), server.stats());
+        // Stop HTTP parsing now: anything after the request is WebSocket frames. Removing the decoder hands its
+        // leftover bytes (frames sent in the same packet as the request) to channelRead at once, which keeps them
+        // for the frame decoder only because the session above already exists.
+        pipeline.remove(HttpObjectAggregator.class);
+        pipeline.get(HttpServerCodec.class).removeInboundHandler();
         session.connect(server.registry(), selectionKey(request, verdict), this);
     }
 

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of a session, after the 101: data chunks go to the backend, PING is answered with PONG, PONG is
- * noted, CLOSE starts the close handshake, and every way the client channel can fail ends in
- * {@link TunnelSession#close}. Confined to the client channel's event loop.
+ * The client side of a session, after the 101: data chunks go to the backend, PING is answered with PONG (the latest of
+ * each read batch, see {@link SessionRelay#pingReceived}), PONG is noted, CLOSE starts the close handshake, and every
+ * way the client channel can fail ends in {@link TunnelSession#close}. Confined to the client channel's event loop.
  */
 public final class ClientFrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientFrameHandler.class);
@@ -45,13 +45,18 @@ public final class ClientFrameHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof ClientDataChunk chunk) {
             relay.fromClient(chunk.content(), chunk.endOfMessage());
         } else if (msg instanceof PingWebSocketFrame ping) {
-            relay.toClient(new PongWebSocketFrame(ping.content()));
+            if (session.state() == SessionState.OPEN) {
+                relay.pingReceived(ping.content());
+            } else {
+                ping.release();
+            }
         } else if (msg instanceof PongWebSocketFrame pong) {
             pong.release();
             timers.pongSeen();
         } else if (msg instanceof CloseWebSocketFrame close) {
             int code = close.content().readableBytes() >= 2 ? close.statusCode() : -1;
             close.release();
+            relay.sendPendingPong();
             if (session.state() == SessionState.OPEN) {
                 session.clientClosed(code);
             } else {

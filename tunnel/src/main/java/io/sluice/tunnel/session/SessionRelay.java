@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.sluice.tunnel.frame.BackendFramer;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves bytes between the two channels of one session with demand-driven reads: each side reads again only when
- * the other side is writable, flushes once per read batch, and drains (then says goodbye) when the session closes.
+ * the other side is writable (the client also only while its own outbound buffer is below the high water mark,
+ * since PINGs make PONGs for it), flushes once per read batch, and drains (then says goodbye) when the session
+ * closes.
  *
  * <p>Threading: confined to the session's event loop (both channels share it), so no locks and no volatile.
  */
@@ -34,6 +37,8 @@ final class SessionRelay {
     private ClientPayloadDecoder decoder = ClientPayloadDecoder.IDENTITY;
     private boolean backendDirty;
     private boolean clientDirty;
+    /** The answer to the latest PING of the current read batch, not yet written. */
+    private PongWebSocketFrame pendingPong;
     private long peakClientPending;
     private long peakBackendPending;
     private boolean released;
@@ -83,30 +88,57 @@ final class SessionRelay {
         backendDirty = true;
     }
 
-    /** A control frame for the client (PONG), flushed with the batch. */
-    void toClient(WebSocketFrame frame) {
-        if (!open()) {
-            frame.release();
+    /**
+     * A PING (its payload owned): answered at the end of the read batch, and only the latest of the batch (RFC 6455
+     * 5.5.3 allows answering just the most recent PING), so a flood of PINGs queues one PONG per read, not one per
+     * PING.
+     */
+    void pingReceived(ByteBuf payload) {
+        if (pendingPong != null) {
+            pendingPong.release();
+        }
+        pendingPong = new PongWebSocketFrame(payload);
+    }
+
+    /** Writes the PONG owed for this batch, if any; also called before a CLOSE so the PONG goes first. */
+    void sendPendingPong() {
+        PongWebSocketFrame pong = pendingPong;
+        if (pong == null) {
             return;
         }
-        client.write(frame, client.voidPromise());
+        pendingPong = null;
+        if (!open()) {
+            pong.release();
+            return;
+        }
+        client.write(pong, client.voidPromise());
         clientDirty = true;
     }
 
     void clientReadComplete() {
+        sendPendingPong();
         flushBackend();
         flushClient();
         if (open()) {
-            if (backend.isWritable()) {
-                client.read();
-            }
+            readClientIfBothWritable();
         } else if (session.state() == SessionState.CLOSING && client.isActive()) {
             client.read(); // keep reading for the client's CLOSE reply or EOF; data is discarded
         }
     }
 
     void backendWritabilityChanged() {
-        if (open() && backend.isWritable()) {
+        if (open()) {
+            readClientIfBothWritable();
+        }
+    }
+
+    /**
+     * The client is read only while both of its outputs have room: the backend (its payload) and the client itself
+     * (PONGs, and the CLOSE reply). A client that never reads is then no longer read once its PONGs fill the water
+     * mark, so it costs at most the high mark plus one read, whatever frames it sends.
+     */
+    private void readClientIfBothWritable() {
+        if (backend.isWritable() && client.isWritable()) {
             client.read();
         }
     }
@@ -150,6 +182,7 @@ final class SessionRelay {
     void clientWritabilityChanged() {
         if (open() && client.isWritable()) {
             backend.read();
+            readClientIfBothWritable();
         }
     }
 
@@ -221,6 +254,10 @@ final class SessionRelay {
             return;
         }
         released = true;
+        if (pendingPong != null) {
+            pendingPong.release();
+            pendingPong = null;
+        }
         if (framer != null) {
             framer.release();
         }

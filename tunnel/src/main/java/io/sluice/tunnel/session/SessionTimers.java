@@ -9,14 +9,15 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The keep-alive clocks of one open session: a PING every {@code ping-interval} (exact, not "after idle"), CLOSE
- * 1001 when no PONG came for {@code pong-timeout} after a PING, and CLOSE 1001 after {@code max-read-idle} without a
- * client frame. Zero disables each. Confined to the session's event loop; time is the loop's ticker, so tests can
+ * The keep-alive clocks of one open session: a PING every {@code ping-interval} (exact, not "after idle"), CLOSE 1001
+ * when no PONG came for {@code pong-timeout}, counted from the last PONG or, before the first, from the open (so a
+ * silent client goes after {@code pong-timeout}, having been pinged at least once as the config demands a longer
+ * timeout than interval), and CLOSE 1001 after {@code max-read-idle} without a client frame. Zero disables each; the
+ * pong check runs only while pings do. Confined to the session's event loop; time is the loop's ticker, so tests can
  * drive it with {@code EmbeddedChannel.advanceTimeBy}.
  */
 final class SessionTimers {
     static final byte[] PING_PAYLOAD = "sluice".getBytes(StandardCharsets.US_ASCII);
-    private static final long NONE = Long.MIN_VALUE;
 
     private final TunnelSession session;
     private final Channel client;
@@ -26,7 +27,7 @@ final class SessionTimers {
     private ScheduledFuture<?> ping;
     private ScheduledFuture<?> pongCheck;
     private ScheduledFuture<?> idleCheck;
-    private long unansweredPingSince = NONE;
+    private long lastPong;
     private long lastClientFrame;
     private boolean cancelled;
 
@@ -40,8 +41,12 @@ final class SessionTimers {
 
     void start() {
         lastClientFrame = now();
+        lastPong = lastClientFrame;
         if (pingNanos > 0) {
             ping = client.eventLoop().scheduleAtFixedRate(this::sendPing, pingNanos, pingNanos, TimeUnit.NANOSECONDS);
+            if (pongTimeoutNanos > 0) {
+                pongCheck = client.eventLoop().schedule(this::checkPong, pongTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
         }
         if (readIdleNanos > 0) {
             idleCheck = client.eventLoop().schedule(this::checkIdle, readIdleNanos, TimeUnit.NANOSECONDS);
@@ -54,7 +59,7 @@ final class SessionTimers {
     }
 
     void pongSeen() {
-        unansweredPingSince = NONE;
+        lastPong = now();
     }
 
     void cancel() {
@@ -69,18 +74,13 @@ final class SessionTimers {
             return;
         }
         client.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD)), client.voidPromise());
-        if (pongTimeoutNanos > 0 && unansweredPingSince == NONE) {
-            unansweredPingSince = now();
-            cancel(pongCheck);
-            pongCheck = client.eventLoop().schedule(this::checkPong, pongTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
     }
 
     private void checkPong() {
-        if (cancelled || unansweredPingSince == NONE) {
+        if (cancelled) {
             return;
         }
-        long waited = now() - unansweredPingSince;
+        long waited = now() - lastPong;
         if (waited >= pongTimeoutNanos) {
             session.close(CloseReason.PONG_TIMEOUT);
         } else {

@@ -205,8 +205,10 @@ public final class TunnelSession {
         lease.connectFailed(cause);
         lease = null;
         if (attempts >= MAX_CONNECT_ATTEMPTS) {
-            failConnect(listener, "route %s: no backend accepted a connection after %d attempts (last: %s)"
-                    .formatted(route, attempts, lastFailure));
+            // The cause names internal addresses: the log gets it, the client only the route and the count.
+            LOG.debug("route={} giving up after {} connect attempts (last: {})", route, attempts, lastFailure);
+            failConnect(listener, "route %s: no backend accepted a connection after %d attempts"
+                    .formatted(route, attempts));
             return;
         }
         moveTo(SessionState.ACQUIRING, "retry after connect failure");

@@ -12,6 +12,7 @@ public final class TunnelStats {
     private final AtomicLong totalSessions = new AtomicLong();
     private final AtomicLong peakClientPendingBytes = new AtomicLong();
     private final AtomicLong peakBackendPendingBytes = new AtomicLong();
+    private final AtomicLong peakHttpPendingBytes = new AtomicLong();
 
     /** Sessions past the 101 and not yet CLOSED. */
     public int activeSessions() {
@@ -39,6 +40,18 @@ public final class TunnelStats {
     /** The most bytes ever queued in one session's backend channel (client payload, not yet sent). */
     public long peakBackendPendingBytes() {
         return peakBackendPendingBytes.get();
+    }
+
+    /** The most bytes ever queued for one client before an upgrade (HTTP responses not yet sent). */
+    public long peakHttpPendingBytes() {
+        return peakHttpPendingBytes.get();
+    }
+
+    /** Records the outbound bytes of a client in its HTTP phase (the server package does; no session exists). */
+    public void httpPending(long bytes) {
+        if (bytes > peakHttpPendingBytes.get()) {
+            peakHttpPendingBytes.accumulateAndGet(bytes, Math::max);
+        }
     }
 
     void opened() {

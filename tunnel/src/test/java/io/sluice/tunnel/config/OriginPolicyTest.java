@@ -52,6 +52,21 @@ class OriginPolicyTest {
         assertThat(lighttpdTable.allows(origin)).isEqualTo(allowed);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "ws://example.com                         | true",
+        "wss://a.example.com:8443                 | true",
+        "file://example.com                       | false",
+        "javascript://example.com                 | false",
+        "chrome-extension://example.com           | false",
+        "moz-extension://www.example.com          | false",
+        "chrome-extension://abcdefghijklmnop      | true",
+    })
+    void aBareHostAdmitsOnlyWebSchemesAndAnExactEntryNamesAnyOther(String origin, boolean allowed) {
+        OriginPolicy policy = OriginPolicy.of(List.of("example.com", "chrome-extension://abcdefghijklmnop"));
+        assertThat(policy.allows(origin)).isEqualTo(allowed);
+    }
+
     @Test
     void comparesAnExplicitPortWithTheSchemeDefault() {
         OriginPolicy policy = OriginPolicy.of(List.of("http://app.example.com:80", "https://app.example.com:8443"));

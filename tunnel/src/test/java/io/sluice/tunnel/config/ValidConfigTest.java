@@ -24,6 +24,35 @@ class ValidConfigTest {
     }
 
     @Test
+    void acceptsTheDefaultFramingWrittenOutOnARouteAndAHost() throws Exception {
+        SluiceConfig config = load("""
+                wstunnel:
+                  server:
+                    "/echo/":
+                      framing: stream
+                      hosts:
+                        - host: 127.0.0.1
+                          port: 9000
+                          framing: stream
+                """);
+
+        assertThat(config.routes()).singleElement().extracting(RouteSpec::key).isEqualTo("/echo/");
+    }
+
+    @Test
+    void readsTcpKeepaliveWithA60sDefaultAnd0ForOff() throws Exception {
+        String routes = """
+                wstunnel:
+                  server:
+                    "/echo/": [ { host: 127.0.0.1, port: 9000 } ]
+                """;
+        assertThat(load(routes).server().tcpKeepalive()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(load("server: { tcp-keepalive: 2m }\n" + routes).server().tcpKeepalive())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(load("server: { tcp-keepalive: 0 }\n" + routes).server().tcpKeepalive()).isZero();
+    }
+
+    @Test
     void fillsEveryDefaultForAMinimalConfig() throws Exception {
         SluiceConfig config = load("""
                 wstunnel:

@@ -34,7 +34,8 @@ public final class TestConfigs {
     public static ServerOptions server(Path documentRoot, int maxConnections, Duration maxReadIdle,
             long maxMessageSize) {
         return new ServerOptions("127.0.0.1", 0, documentRoot, Path.of("/tmp"), maxConnections,
-                Duration.ofSeconds(10), maxReadIdle, maxMessageSize, Duration.ofSeconds(3), 1);
+                Duration.ofSeconds(10), maxReadIdle, maxMessageSize, Duration.ofSeconds(3), 1,
+                ServerOptions.DEFAULT_TCP_KEEPALIVE);
     }
 
     public static SluiceConfig config(ServerOptions server, List<ExtensionMapping> mappings, RouteSpec... routes) {

@@ -45,12 +45,12 @@ class UpgradeHandlerTest {
 
     private final BackendConnector refusingConnector = (client, lease, handler) -> {
         connects.incrementAndGet();
-        return client.newFailedFuture(new ConnectException("Connection refused"));
+        return client.newFailedFuture(new ConnectException("Connection refused: /127.0.0.1:9"));
     };
 
     private static ServerContext context(SluiceConfig config, TestRegistry registry, BackendConnector connector) {
         return new ServerContext(config, new RouteTable(config), null, registry, connector, FrameFraming.INSTANCE,
-                new TunnelStats(), new AtomicInteger());
+                new TunnelStats(), new ConnectionCap(config.server().maxConnections()));
     }
 
     private static EmbeddedChannel client(ServerContext context) {
@@ -79,6 +79,11 @@ class UpgradeHandlerTest {
     static String exchange(EmbeddedChannel ch, String request) {
         ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
         ch.runPendingTasks();
+        return written(ch);
+    }
+
+    /** Everything the channel wrote so far, as text. */
+    static String written(EmbeddedChannel ch) {
         StringBuilder out = new StringBuilder();
         for (Object msg; (msg = ch.readOutbound()) != null; ) {
             ByteBuf buf = (ByteBuf) msg;
@@ -145,6 +150,32 @@ class UpgradeHandlerTest {
     }
 
     @Test
+    void answers400ForARepeatedHandshakeHeaderAndForAMissingOrRepeatedHost() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        SluiceConfig config = TestConfigs.config(TestConfigs.route("/echo/"));
+        List<String> requests = List.of(
+                upgrade("/echo/", "Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: " + KEY),
+                upgrade("/echo/", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 13"),
+                upgrade("/echo/", "Origin: https://a.example", "Origin: https://b.example"),
+                upgrade("/echo/", "Host: other.example"),
+                upgrade("/echo/").replace("Host: Example.COM:8080\r\n", ""),
+                "GET /index.html HTTP/1.1\r\n\r\n");
+        List<String> reasons = List.of("more than one sec-websocket-key header",
+                "more than one sec-websocket-version header", "more than one origin header",
+                "more than one Host header", "missing Host header", "missing Host header");
+        for (int i = 0; i < requests.size(); i++) {
+            EmbeddedChannel ch = client(context(config, registry, acceptingConnector));
+            assertThat(exchange(ch, requests.get(i))).as(requests.get(i))
+                    .startsWith("HTTP/1.1 400 Bad Request\r\n").endsWith(reasons.get(i) + "\n");
+            assertThat(ch.finish()).isFalse();
+        }
+        assertThat(registry.events).isEmpty();
+        EmbeddedChannel http10 = client(context(config, registry, acceptingConnector));
+        assertThat(exchange(http10, "GET /index.html HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 404 Not Found");
+        assertThat(http10.finish()).isFalse();
+    }
+
+    @Test
     void answers503WithTheRegistrysReasonWhenNoBackendIsAvailable() {
         TestRegistry registry = TestRegistry.unavailable("all 2 backends of /echo/ are disabled");
         EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
@@ -163,7 +194,8 @@ class UpgradeHandlerTest {
                 refusingConnector));
         String response = exchange(ch, upgrade("/echo/"));
         assertThat(response).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
-                .contains("after 5 attempts").contains("Connection refused");
+                .endsWith("route /echo/: no backend accepted a connection after 5 attempts\n")
+                .doesNotContain("127.0.0.1").doesNotContain("refused");
         assertThat(connects).hasValue(5);
         assertThat(registry.count("acquire /echo/")).isEqualTo(5);
         assertThat(registry.count("connectFailed")).isEqualTo(5);
@@ -172,15 +204,16 @@ class UpgradeHandlerTest {
     }
 
     @Test
-    void answers503WhenMaxConnectionsAreOpen() {
+    void answers503AndClosesAtOnceWithoutReadingWhenMaxConnectionsAreOpen() {
         TestRegistry registry = TestRegistry.leasing(ADDRESS);
         SluiceConfig config = TestConfigs.config(TestConfigs.server(null, 1, Duration.ZERO, 0), List.of(),
                 TestConfigs.route("/echo/"));
         ServerContext context = context(config, registry, acceptingConnector);
         EmbeddedChannel first = client(context);
         EmbeddedChannel second = client(context);
-        assertThat(exchange(second, upgrade("/echo/"))).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+        assertThat(written(second)).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
                 .endsWith("too many connections\n");
+        assertThat(second.isOpen()).isFalse();
         assertThat(registry.events).isEmpty();
         first.close();
         EmbeddedChannel third = client(context);
@@ -207,6 +240,38 @@ class UpgradeHandlerTest {
         assertThat(registry.events).containsExactly("acquire /echo/", "connected", "released");
     }
 
+    /** A masked client frame with a payload under 126 bytes. */
+    static byte[] maskedFrame(int opcode, byte[] payload) {
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) (0x80 | opcode);
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i & 3]);
+        }
+        return frame;
+    }
+
+    @Test
+    void aFrameInTheSameReadAsTheUpgradeRequestReachesTheBackend() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        byte[] request = upgrade("/echo/").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] frame = maskedFrame(0x2, "first".getBytes(StandardCharsets.UTF_8));
+        ch.writeInbound(Unpooled.wrappedBuffer(request, frame));
+        ch.runPendingTasks();
+        assertThat(written(ch)).startsWith("HTTP/1.1 101 Switching Protocols\r\n");
+        StringBuilder received = new StringBuilder();
+        for (Object msg; (msg = backends.get(0).readOutbound()) != null; ) {
+            received.append(((ByteBuf) msg).toString(StandardCharsets.UTF_8));
+            ((ByteBuf) msg).release();
+        }
+        assertThat(received).hasToString("first");
+        ch.finishAndReleaseAll();
+    }
+
     @Test
     void routesByExtensionMappingFirstThenFirstMatchingKeyInOrder() {
         SluiceConfig config = TestConfigs.config(TestConfigs.server(null, 10, Duration.ZERO, 0),
@@ -220,6 +285,26 @@ class UpgradeHandlerTest {
         assertThat(routes.match("/b")).isNull();
         assertThat(RequestPath.of("/a%2Fb%20c+d?x=%00").bytes()).isEqualTo("/a/b c+d");
         assertThat(RequestPath.of("/bad%zz")).isNull();
+    }
+
+    @Test
+    void matchesRoutesOnThePathWithDotSegmentsResolvedAsLighttpdDoes() {
+        assertThat(RequestPath.of("/echo/../bin/").bytes()).isEqualTo("/bin/");
+        assertThat(RequestPath.of("/echo/%2e%2E/bin/x?q=/../").bytes()).isEqualTo("/bin/x");
+        assertThat(RequestPath.of("/echo%2f..%2fbin").bytes()).isEqualTo("/bin");
+        assertThat(RequestPath.of("/a/./b//c/.").bytes()).isEqualTo("/a/b/c/");
+        assertThat(RequestPath.of("/../../a/b/..").bytes()).isEqualTo("/a/");
+        assertThat(RequestPath.of("/a/.hidden/..b").bytes()).isEqualTo("/a/.hidden/..b");
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        SluiceConfig config = TestConfigs.config(TestConfigs.route("/echo/"));
+        EmbeddedChannel escaping = client(context(config, registry, acceptingConnector));
+        assertThat(exchange(escaping, upgrade("/echo/../bin/"))).startsWith("HTTP/1.1 404 Not Found\r\n");
+        assertThat(escaping.finish()).isFalse();
+        assertThat(registry.events).isEmpty();
+        EmbeddedChannel entering = client(context(config, registry, acceptingConnector));
+        assertThat(exchange(entering, upgrade("/bin/%2E%2E/echo/x"))).startsWith("HTTP/1.1 101 Switching Protocols");
+        assertThat(registry.keys.get(0).path()).isEqualTo("/echo/x");
+        entering.finishAndReleaseAll();
     }
 
     @Test

@@ -280,16 +280,13 @@ class TunnelSessionTest {
         PingWebSocketFrame ping = clientGot(PingWebSocketFrame.class);
         assertThat(ping.content().toString(StandardCharsets.US_ASCII)).isEqualTo("sluice");
         ping.release();
-        fromClient(frame(0xA, "sluice".getBytes(StandardCharsets.US_ASCII)));
+        fromClient(frame(0xA, "sluice".getBytes(StandardCharsets.US_ASCII))); // the last pong, at 30 s
         client.advanceTimeBy(30, TimeUnit.SECONDS);
         client.runScheduledPendingTasks();
         clientGot(PingWebSocketFrame.class).release(); // at 60 s, unanswered from now on
-        client.advanceTimeBy(30, TimeUnit.SECONDS);
-        client.runScheduledPendingTasks();
-        clientGot(PingWebSocketFrame.class).release(); // at 90 s
         assertThat(session.state()).isEqualTo(SessionState.OPEN);
         client.advanceTimeBy(30, TimeUnit.SECONDS);
-        client.runScheduledPendingTasks(); // 120 s: 60 s since the first unanswered ping
+        client.runScheduledPendingTasks(); // 90 s: 60 s since the last pong
         Object next = client.readOutbound();
         if (next instanceof PingWebSocketFrame extra) {
             extra.release();
@@ -328,6 +325,36 @@ class TunnelSessionTest {
         backend.runPendingTasks();
         assertThat(clientReads).isEqualTo(before + 1);
         assertThat(backendReceived()).isEqualTo("a");
+    }
+
+    @Test
+    void stopsReadingTheClientWhileItsOwnOutboundBufferIsFullWhateverItSends() {
+        open();
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        client.runPendingTasks();
+        int before = clientReads;
+        fromClient(frame(0x9, "p".getBytes(StandardCharsets.UTF_8)));
+        assertThat(clientReads).isEqualTo(before);
+        client.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        client.runPendingTasks();
+        assertThat(clientReads).isEqualTo(before + 1);
+        clientGot(PongWebSocketFrame.class).release();
+    }
+
+    @Test
+    void answersOnlyTheLatestPingOfAReadAndSendsItBeforeAClose() {
+        open();
+        fromClient(frame(0x9, "a".getBytes(StandardCharsets.UTF_8)), frame(0x9, "b".getBytes(StandardCharsets.UTF_8)),
+                frame(0x9, "c".getBytes(StandardCharsets.UTF_8)));
+        PongWebSocketFrame pong = clientGot(PongWebSocketFrame.class);
+        assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("c");
+        pong.release();
+        assertThat((Object) client.readOutbound()).isNull();
+        fromClient(frame(0x9, "d".getBytes(StandardCharsets.UTF_8)), close(1000));
+        PongWebSocketFrame last = clientGot(PongWebSocketFrame.class);
+        assertThat(last.content().toString(StandardCharsets.UTF_8)).isEqualTo("d");
+        last.release();
+        assertClosedWith(1000);
     }
 
     @Test
