@@ -56,12 +56,15 @@ final class BackendSnapshot implements BackendView {
      * The worker a new connection goes to (lighttpd §4.4): the first RUNNING worker in list order, replaced by any
      * later one with strictly lower load, so among equal loads the newest wins.
      *
-     * @return an index into the running workers, or -1 when none runs
+     * @return an index into the running workers, or -1 when none runs (or every one is claimed by an idle stop)
      */
     int pickWorker() {
         int chosen = -1;
         int lowest = 0;
         for (int i = 0; i < running.length; i++) {
+            if (running[i].closing()) {
+                continue; // an idle stop claimed it after this snapshot was made
+            }
             int load = running[i].load();
             if (chosen < 0 || load < lowest) {
                 chosen = i;
@@ -73,6 +76,11 @@ final class BackendSnapshot implements BackendView {
 
     Worker worker(int index) {
         return running[index];
+    }
+
+    /** Whether this snapshot has RUNNING workers (some may have been claimed by an idle stop since). */
+    boolean hasRunning() {
+        return running.length > 0;
     }
 
     /** A lease on running worker {@code index}; the caller has claimed its load. */

@@ -149,8 +149,10 @@ public final class ProcessPool {
             tryLaunch(next, "every running worker is above max-load-per-proc " + limits.maxLoadPerProc());
         }
         // idle-timeout: while more than min-procs run, stop the newest idle worker through the ladder; one per tick.
+        // The claim makes "no load" and "no more leases" one atomic step against acquire on the event loops; a
+        // worker leased meanwhile stays.
         Worker idle = workers.newestIdle(now.minus(limits.idleTimeout()));
-        if (workers.liveCount() > limits.minProcs() && idle != null) {
+        if (workers.liveCount() > limits.minProcs() && idle != null && idle.claimForIdleStop()) {
             runner.stop(idle, "idle for idle-timeout " + limits.idleTimeout().toSeconds() + "s", false);
         }
     }

@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /**
+     * The load of a worker claimed by an idle stop: negative, so that acquire, which increments only a non-negative
+     * load, can no longer lease it. Cleared when the worker is DEAD.
+     */
+    private static final int CLOSING = Integer.MIN_VALUE;
 
     private final String backendName;
     private final int id;
@@ -74,6 +79,9 @@ public final class Worker {
             throw new IllegalStateException("worker %s: cannot move %s -> %s".formatted(name(), from, next));
         }
         disabledUntil = next == WorkerState.DISABLED ? clock.instant().plus(disableTime) : null;
+        if (next == WorkerState.DEAD) {
+            load.compareAndSet(CLOSING, 0); // the idle stop's claim ends with the process
+        }
         restartAt = null;
         offered = false;
         state = next;
@@ -166,9 +174,14 @@ public final class Worker {
         lastUsed = now;
     }
 
-    /** Connections currently held or being made to this worker. Any thread. */
+    /** Connections currently held or being made to this worker; 0 once claimed by an idle stop. Any thread. */
     public int load() {
-        return load.get();
+        return Math.max(0, load.get());
+    }
+
+    /** Whether an idle stop claimed this worker, so that no lease may be granted on it. Any thread. */
+    boolean closing() {
+        return load.get() < 0;
     }
 
     /** When a connection last started or ended on this worker (for idle-timeout). Any thread. */
@@ -181,9 +194,29 @@ public final class Worker {
         return consecutiveConnectFailures.get();
     }
 
-    /** Claims one unit of load; returns the load including this claim. Any thread. */
+    /**
+     * Claims one unit of load unless an idle stop claimed the worker first. Any thread.
+     *
+     * @return the load including this claim, or -1 when the worker is being stopped (nothing was claimed)
+     */
     int acquireLoad() {
-        return load.incrementAndGet();
+        while (true) {
+            int current = load.get();
+            if (current < 0) {
+                return -1;
+            }
+            if (load.compareAndSet(current, current + 1)) {
+                return current + 1;
+            }
+        }
+    }
+
+    /**
+     * Claims an idle worker for its stop, in one atomic step with the check that no connection holds it: succeeds
+     * only at load 0, and from then on {@link #acquireLoad()} refuses it. Supervisor thread.
+     */
+    boolean claimForIdleStop() {
+        return load.compareAndSet(0, CLOSING);
     }
 
     /**
