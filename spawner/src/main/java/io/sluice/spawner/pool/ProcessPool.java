@@ -244,13 +244,25 @@ public final class ProcessPool {
         // A connection may wait for a start only at a spawned backend; with connect-timeout 0 (no bound) it waits
         // at most for the longest backoff.
         boolean spawns = runner != null && !stopped;
-        Worker pending = spawns && running.isEmpty() ? workers.offer(clock.instant(),
-                spec.connectTimeout().isZero() ? RestartBackoff.MAX : spec.connectTimeout()) : null;
+        Worker pending = spawns && running.isEmpty() ? pendingWorker() : null;
         // Spawned pools may grow while a slot is free; an existing server never can.
         boolean canGrow = spawns && workers.liveCount() < spec.limits().maxProcs();
         return new BackendSnapshot(spec, running.toArray(Worker[]::new), runningOwners, runs,
                 workers.byId().toArray(Worker[]::new), canGrow, pending, pending == null ? null : owners.get(pending),
                 pending == null ? null : pending.incarnation(), workers.describeInactive());
+    }
+
+    /**
+     * The worker a connection waits for while none runs: one being spawned right now (this snapshot is published at
+     * its STARTING edge, and a burst of connections must not see a gap there), else a stopped one that can start.
+     */
+    private Worker pendingWorker() {
+        Worker starting = workers.starting();
+        if (starting != null) {
+            return starting;
+        }
+        return workers.offer(clock.instant(),
+                spec.connectTimeout().isZero() ? RestartBackoff.MAX : spec.connectTimeout());
     }
 
     /** Starts {@code worker} for a rule; a failure is logged and becomes a backoff, as a crash does. */

@@ -59,6 +59,16 @@ final class WorkerSlots {
         return live;
     }
 
+    /** The worker being spawned now (STARTING), or null. */
+    Worker starting() {
+        for (Worker worker : byId) {
+            if (worker.state() == WorkerState.STARTING) {
+                return worker;
+            }
+        }
+        return null;
+    }
+
     /** A DEAD worker whose backoff passed and whose old connections are gone. */
     static boolean spawnable(Worker worker, Instant now) {
         return worker.state() == WorkerState.DEAD && worker.load() == 0 && restartDue(worker, now);
