@@ -5,6 +5,8 @@ import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 
 /**
  * One backend as the registry sees it at one moment: its RUNNING workers (newest first) with their lease owners and
@@ -27,16 +29,25 @@ final class BackendSnapshot implements BackendView {
     private final Worker pending;
     private final LeaseOwner pendingOwner;
     private final Incarnation pendingRun;
-    private final String inactiveDetail;
+    private final InstantSource clock;
+    private final Detail inactiveDetail;
+
+    /** Why a backend takes no connection, worded at the moment a connection is refused. */
+    @FunctionalInterface
+    interface Detail {
+        String at(Instant now);
+    }
 
     BackendSnapshot(BackendSpec spec, Worker[] running, LeaseOwner[] owners, Worker[] all, boolean canGrow,
                     String inactiveDetail) {
-        this(spec, running, owners, new Incarnation[running.length], all, canGrow, null, null, null, inactiveDetail);
+        this(spec, running, owners, new Incarnation[running.length], all, canGrow, null, null, null,
+                InstantSource.system(), now -> inactiveDetail);
     }
 
     BackendSnapshot(BackendSpec spec, Worker[] running, LeaseOwner[] owners, Incarnation[] runs, Worker[] all,
                     boolean canGrow, Worker pending, LeaseOwner pendingOwner, Incarnation pendingRun,
-                    String inactiveDetail) {
+                    InstantSource clock, Detail inactiveDetail) {
+        this.clock = clock;
         this.runs = runs;
         this.pending = pending;
         this.pendingOwner = pendingOwner;
@@ -117,9 +128,12 @@ final class BackendSnapshot implements BackendView {
         return canGrow && load > maxLoadPerProc;
     }
 
-    /** Why this backend takes no connection, e.g. "'echo': 1 disabled"; meaningful only when not active. */
+    /**
+     * Why this backend takes no connection, e.g. "'echo': 1 disabled" or "'echo': worker exits at start: exited with
+     * code 0 after 2 ms; next try in 1.2 s"; meaningful only when not active.
+     */
     String inactiveDetail() {
-        return "'" + name + "': " + inactiveDetail;
+        return "'" + name + "': " + inactiveDetail.at(clock.instant());
     }
 
     @Override

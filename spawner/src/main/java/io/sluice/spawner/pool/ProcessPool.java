@@ -39,6 +39,7 @@ public final class ProcessPool {
     private final WorkerRunner runner;
     private final WorkerSlots workers = new WorkerSlots();
     private final Map<Worker, LeaseOwner> owners = new IdentityHashMap<>();
+    private final FailedStarts failedStarts;
     private boolean stopped;
 
     /**
@@ -67,6 +68,7 @@ public final class ProcessPool {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.supervisorThread = Objects.requireNonNull(supervisorThread, "supervisorThread");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.failedStarts = new FailedStarts(Objects.requireNonNull(backoff, "backoff"));
         if (spec.hasLaunch()) {
             Objects.requireNonNull(timer, "timer");
             if (launcher == null) {
@@ -74,7 +76,7 @@ public final class ProcessPool {
                         + "cannot spawn: it was created without a runtime directory").formatted(spec.name(), route));
             }
             this.runner = new WorkerRunner(route, spec, clock, supervisorThread, timer, launcher, backoff,
-                    StopLadder.of(spec.launch()), this::reaped);
+                    StopLadder.of(spec.launch()), failedStarts, this::reaped);
         } else {
             this.runner = null;
         }
@@ -124,16 +126,26 @@ public final class ProcessPool {
             return;
         }
         PoolLimits limits = spec.limits();
+        // Failed starts (FailedStarts): a worker that stayed up for the probation has shown the program runs, so
+        // the rules below may start more than one worker again.
+        Worker proven = workers.upFor(FailedStarts.PROBATION, now);
+        if (proven != null && failedStarts.latest() != null) {
+            log.info("route={} backend={}: worker {} has run {}; starting further workers again", route, spec.name(),
+                    proven.name(), WorkerRunner.human(FailedStarts.PROBATION));
+            failedStarts.clear();
+        }
+        // Every start below passes mayStart: after failed starts, one worker at a time, after the backend's backoff.
         for (Worker worker : workers.byId()) {
             // Crash restart with backoff (1 s doubling to 60 s, jitter): a crashed worker restarts once its backoff
             // passed and, as lighttpd's DIED rule, only when its load is 0, so a crash loop cannot spin.
-            if (worker.restartAt() != null && WorkerSlots.spawnable(worker, now)) {
+            if (worker.restartAt() != null && WorkerSlots.spawnable(worker, now) && mayStart(now)) {
                 tryLaunch(worker, "restart after crash");
             }
         }
         // min-procs: at least this many workers run; a worker we stopped is started again only for this.
         Worker next;
-        while (workers.liveCount() < limits.minProcs() && (next = workers.firstSpawnable(now)) != null) {
+        while (workers.liveCount() < limits.minProcs() && mayStart(now)
+                && (next = workers.firstSpawnable(now)) != null) {
             if (!tryLaunch(next, "min-procs " + limits.minProcs())) {
                 break; // the next slot would fail alike; its backoff retries it
             }
@@ -142,9 +154,9 @@ public final class ProcessPool {
         // max-load-per-proc, or when connections wait for the worker the registry offered (min-procs 0). Only DEAD
         // slots are started, and there are max-procs of them, so max-procs is never exceeded.
         Worker demanded = workers.demanded(now);
-        if (demanded != null) {
+        if (demanded != null && mayStart(now)) {
             tryLaunch(demanded, "a connection is waiting for it");
-        } else if (workers.everyRunningWorkerAbove(limits.maxLoadPerProc())
+        } else if (workers.everyRunningWorkerAbove(limits.maxLoadPerProc()) && mayStart(now)
                 && (next = workers.firstSpawnable(now)) != null) {
             tryLaunch(next, "every running worker is above max-load-per-proc " + limits.maxLoadPerProc());
         }
@@ -244,25 +256,49 @@ public final class ProcessPool {
         // A connection may wait for a start only at a spawned backend; with connect-timeout 0 (no bound) it waits
         // at most for the longest backoff.
         boolean spawns = runner != null && !stopped;
-        Worker pending = spawns && running.isEmpty() ? pendingWorker() : null;
+        Instant now = clock.instant();
+        Worker pending = spawns && running.isEmpty() ? pendingWorker(now) : null;
         // Spawned pools may grow while a slot is free; an existing server never can.
         boolean canGrow = spawns && workers.liveCount() < spec.limits().maxProcs();
         return new BackendSnapshot(spec, running.toArray(Worker[]::new), runningOwners, runs,
                 workers.byId().toArray(Worker[]::new), canGrow, pending, pending == null ? null : owners.get(pending),
-                pending == null ? null : pending.incarnation(), workers.describeInactive());
+                pending == null ? null : pending.incarnation(), clock, inactiveDetail(spawns));
+    }
+
+    /**
+     * Why no worker takes connections, worded when a connection is refused (the wait left changes by then): the
+     * latest failed start and the next try, or the workers' states and when the next restart is due.
+     */
+    private BackendSnapshot.Detail inactiveDetail(boolean spawns) {
+        FailedStarts.Failure failure = failedStarts.latest();
+        if (spawns && failure != null) {
+            return failure::describe;
+        }
+        String counts = workers.describeInactive();
+        Instant restart = spawns ? workers.nextRestart() : null;
+        if (restart == null) {
+            return at -> counts;
+        }
+        return at -> at.isBefore(restart)
+                ? counts + ", restarting in " + WorkerRunner.human(Duration.between(at, restart)) : counts;
     }
 
     /**
      * The worker a connection waits for while none runs: one being spawned right now (this snapshot is published at
-     * its STARTING edge, and a burst of connections must not see a gap there), else a stopped one that can start.
+     * its STARTING edge, and a burst of connections must not see a gap there), else a stopped one that may start
+     * now. Never one whose restart is backing off: the connection gets a 503 with the reason at once instead.
      */
-    private Worker pendingWorker() {
+    private Worker pendingWorker(Instant now) {
         Worker starting = workers.starting();
         if (starting != null) {
             return starting;
         }
-        return workers.offer(clock.instant(),
-                spec.connectTimeout().isZero() ? RestartBackoff.MAX : spec.connectTimeout());
+        return mayStart(now) ? workers.offer(now) : null;
+    }
+
+    /** Whether a rule may start a worker now (see {@link FailedStarts}). */
+    private boolean mayStart(Instant now) {
+        return failedStarts.allowStart(now, workers.liveCount());
     }
 
     /** Starts {@code worker} for a rule; a failure is logged and becomes a backoff, as a crash does. */

@@ -1,24 +1,25 @@
 package io.sluice.spawner.pool;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * Everything {@code acquire} needs about one route at one moment: its backends in config order and, precomputed so a
- * 503 costs no formatting, why none is available. Immutable; published by the supervisor thread, read by any thread.
+ * Everything {@code acquire} needs about one route at one moment: its backends in config order and why none is
+ * available (worded when asked, since it may say how long a backoff has left). Immutable; published by the supervisor
+ * thread, read by any thread.
  */
 public final class RouteSnapshot {
 
     private final String route;
     private final List<BackendSnapshot> backends;
-    private final String unavailableReason;
+    /** The reason when the route has no backends at all; null when the backends say why. */
+    private final String fixedReason;
 
-    private RouteSnapshot(String route, List<BackendSnapshot> backends, String detail) {
+    private RouteSnapshot(String route, List<BackendSnapshot> backends, String fixedReason) {
         this.route = route;
         this.backends = backends;
-        this.unavailableReason = "no backend of route '%s' is available: %s".formatted(route, detail);
+        this.fixedReason = fixedReason;
     }
 
     /** The route's backends as its pools are now. Supervisor thread only. */
@@ -28,8 +29,7 @@ public final class RouteSnapshot {
     }
 
     static RouteSnapshot of(String route, BackendSnapshot... backends) {
-        String detail = Arrays.stream(backends).map(BackendSnapshot::inactiveDetail).collect(Collectors.joining("; "));
-        return new RouteSnapshot(route, List.of(backends), detail);
+        return new RouteSnapshot(route, List.of(backends), null);
     }
 
     /** A route whose backends are not running at all, with the reason given to callers. */
@@ -47,6 +47,8 @@ public final class RouteSnapshot {
 
     /** One line for the 503 and the outage log; meaningful only when no backend is active. */
     String unavailableReason() {
-        return unavailableReason;
+        String detail = fixedReason != null ? fixedReason
+                : backends.stream().map(BackendSnapshot::inactiveDetail).collect(Collectors.joining("; "));
+        return "no backend of route '%s' is available: %s".formatted(route, detail);
     }
 }

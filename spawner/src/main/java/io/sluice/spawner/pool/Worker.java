@@ -36,7 +36,7 @@ public final class Worker {
     private WorkerState state;
     /** Set only while DISABLED. */
     private Instant disabledUntil;
-    /** Set only while DEAD after a crash: the earliest restart (backoff). */
+    /** Set only while DEAD after a crash or a failed start: the earliest restart (backoff). */
     private Instant restartAt;
     /** Only while DEAD: the registry offers this worker to connections that wait for its on-demand start. */
     private boolean offered;
@@ -73,16 +73,28 @@ public final class Worker {
      * @throws IllegalStateException when {@code current -> next} is not a legal edge
      */
     public void moveTo(WorkerState next, String why) {
+        moveTo(next, why, null);
+    }
+
+    /**
+     * {@link #moveTo(WorkerState, String)} that, for DEAD, also holds the worker back until {@code restartAt} (the
+     * restart backoff; null for none). Set in the same step, so the snapshot the listener publishes already knows it
+     * and offers no connection a worker that is backing off.
+     */
+    void moveTo(WorkerState next, String why, Instant restartAt) {
         Objects.requireNonNull(next, "next");
         WorkerState from = state;
         if (!from.canMoveTo(next)) {
             throw new IllegalStateException("worker %s: cannot move %s -> %s".formatted(name(), from, next));
         }
+        if (restartAt != null && next != WorkerState.DEAD) {
+            throw new IllegalArgumentException("worker %s: a restart time needs DEAD, not %s".formatted(name(), next));
+        }
         disabledUntil = next == WorkerState.DISABLED ? clock.instant().plus(disableTime) : null;
         if (next == WorkerState.DEAD) {
             load.compareAndSet(CLOSING, 0); // the idle stop's claim ends with the process
         }
-        restartAt = null;
+        this.restartAt = restartAt;
         offered = false;
         state = next;
         if (from == WorkerState.STARTING) {
@@ -125,17 +137,9 @@ public final class Worker {
         return disabledUntil;
     }
 
-    /** The earliest restart after a crash; null unless DEAD after a crash. Supervisor thread only. */
+    /** The earliest restart after a crash or failed start; null unless DEAD after one. Supervisor thread only. */
     public Instant restartAt() {
         return restartAt;
-    }
-
-    /** Holds a DEAD worker back until {@code at} (restart backoff). Supervisor thread only. */
-    void restartNoEarlierThan(Instant at) {
-        if (state != WorkerState.DEAD) {
-            throw new IllegalStateException("worker %s: a restart time needs DEAD, not %s".formatted(name(), state));
-        }
-        restartAt = at;
     }
 
     /** Whether the registry offers this DEAD worker to connections that wait for its start. Supervisor thread. */
