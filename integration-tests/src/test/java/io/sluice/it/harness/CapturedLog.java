@@ -8,12 +8,13 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything Sluice logs under {@code io.sluice} while it is open, in order, for assertions on events rather than on
+ * Everything logged while it is open (Sluice under {@code io.sluice}, workers' output under {@code sluice.backend}, at
+ * the levels logback-test.xml enables), in order, for assertions on events rather than on
  * elapsed time. Logging threads append while the test thread reads: both go through this object's lock. Close it to
  * detach.
  */
 public final class CapturedLog implements AutoCloseable {
-    private final Logger logger = (Logger) LoggerFactory.getLogger("io.sluice");
+    private final Logger logger = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final List<String> lines = new ArrayList<>();
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
         @Override
