@@ -31,6 +31,8 @@ final class Incarnation {
     String stopReason;
     /** Start the worker again as soon as it is reaped (a restart after refused connections). */
     boolean restartWhenReaped;
+    /** Sluice stopped it because it failed (hung): its exit is reported as a failure whatever its status. */
+    boolean failedWhenStopped;
 
     /** Before the spawn: fails the waiters, and ends this incarnation (there is no process to wait for). */
     void failBeforeSpawn(Throwable cause) {

@@ -40,6 +40,7 @@ public final class ProcessPool {
     private final WorkerSlots workers = new WorkerSlots();
     private final Map<Worker, LeaseOwner> owners = new IdentityHashMap<>();
     private final FailedStarts failedStarts;
+    private final AcceptQueues acceptQueues;
     private boolean stopped;
 
     /**
@@ -69,6 +70,7 @@ public final class ProcessPool {
         this.supervisorThread = Objects.requireNonNull(supervisorThread, "supervisorThread");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.failedStarts = new FailedStarts(Objects.requireNonNull(backoff, "backoff"));
+        this.acceptQueues = new AcceptQueues(route, spec.name(), spec.limits().acceptTimeout());
         if (spec.hasLaunch()) {
             Objects.requireNonNull(timer, "timer");
             if (launcher == null) {
@@ -126,6 +128,13 @@ public final class ProcessPool {
             return;
         }
         PoolLimits limits = spec.limits();
+        // accept-timeout: a worker whose accept queue did not drain that long is hung; it is restarted through the
+        // ladder and its exit counts as a failure, so the sessions queued on it end with 1011.
+        for (AcceptQueues.Hung hung : acceptQueues.sample(workers.byId(), now)) {
+            log.warn("route={} backend={} worker {}: {}; restarting it", route, spec.name(), hung.worker().name(),
+                    hung.why());
+            runner.stopFailed(hung.worker(), hung.why());
+        }
         // Failed starts (FailedStarts): a worker that stayed up for the probation has shown the program runs, so
         // the rules below may start more than one worker again.
         Worker proven = workers.upFor(FailedStarts.PROBATION, now);

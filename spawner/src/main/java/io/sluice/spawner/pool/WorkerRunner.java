@@ -104,6 +104,15 @@ final class WorkerRunner {
         run.child.stop(ladder, timer);
     }
 
+    /**
+     * Restarts a worker that failed while running (hung): the ladder, then a restart at once, and its exit is a
+     * failure whatever its status, so its sessions end as after a crash.
+     */
+    void stopFailed(Worker worker, String reason) {
+        worker.incarnation().failedWhenStopped = true;
+        stop(worker, reason, true);
+    }
+
     private void failedToStart(Worker worker, Incarnation run, Exception e) {
         String problem = e instanceof SpawnException ? e.getMessage()
                 : "worker %s: cannot listen on %s: %s".formatted(worker.name(), worker.address().describe(),
@@ -137,7 +146,7 @@ final class WorkerRunner {
         Instant now = clock.instant();
         Duration uptime = Duration.between(run.startedAt, now);
         String how = failure != null ? "ended, status unknown (" + failure.getMessage() + ")" : status.describe();
-        boolean failed = failure != null || !status.isSuccess();
+        boolean failed = failure != null || !status.isSuccess() || run.failedWhenStopped;
         String who = "worker %s (route %s, pid %d) %s after %s".formatted(worker.name(), route, run.child.pid(), how,
                 human(uptime));
         worker.setIncarnation(new Incarnation());
