@@ -38,6 +38,21 @@ final class BackendSnapshot implements BackendView {
         String at(Instant now);
     }
 
+    /**
+     * Why no worker takes connections, worded when a connection is refused (the wait left changes by then): the
+     * latest failed start and the next try, or the workers' states ({@code counts}) and when the next restart is due.
+     */
+    static Detail inactiveDetail(FailedStarts.Failure failure, String counts, Instant nextRestart) {
+        if (failure != null) {
+            return failure::describe;
+        }
+        if (nextRestart == null) {
+            return now -> counts;
+        }
+        return now -> now.isBefore(nextRestart)
+                ? counts + ", restarting in " + WorkerRunner.human(Duration.between(now, nextRestart)) : counts;
+    }
+
     BackendSnapshot(BackendSpec spec, Worker[] running, LeaseOwner[] owners, Worker[] all, boolean canGrow,
                     String inactiveDetail) {
         this(spec, running, owners, new Incarnation[running.length], all, canGrow, null, null, null,
@@ -73,10 +88,10 @@ final class BackendSnapshot implements BackendView {
         int chosen = -1;
         int lowest = 0;
         for (int i = 0; i < running.length; i++) {
-            if (running[i].closing()) {
+            int load = running[i].leasableLoad();
+            if (load < 0) {
                 continue; // an idle stop claimed it after this snapshot was made
             }
-            int load = running[i].load();
             if (chosen < 0 || load < lowest) {
                 chosen = i;
                 lowest = load;

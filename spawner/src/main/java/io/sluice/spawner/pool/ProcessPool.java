@@ -127,7 +127,13 @@ public final class ProcessPool {
         if (runner == null) {
             return;
         }
-        PoolLimits limits = spec.limits();
+        checkRunningWorkers(now);
+        startWorkers(now);
+        stopAnIdleWorker(now);
+    }
+
+    /** The rules about workers that run: are they hung, has one shown that the program runs. */
+    private void checkRunningWorkers(Instant now) {
         // accept-timeout: a worker whose accept queue did not drain that long is hung; it is restarted through the
         // ladder and its exit counts as a failure, so the sessions queued on it end with 1011.
         for (AcceptQueues.Hung hung : acceptQueues.sample(workers.byId(), now)) {
@@ -143,7 +149,11 @@ public final class ProcessPool {
                     proven.name(), WorkerRunner.human(FailedStarts.PROBATION));
             failedStarts.clear();
         }
-        // Every start below passes mayStart: after failed starts, one worker at a time, after the backend's backoff.
+    }
+
+    /** The rules that start workers; each start passes mayStart (after failed starts: one at a time, backoff). */
+    private void startWorkers(Instant now) {
+        PoolLimits limits = spec.limits();
         for (Worker worker : workers.byId()) {
             // Crash restart with backoff (1 s doubling to 60 s, jitter): a crashed worker restarts once its backoff
             // passed and, as lighttpd's DIED rule, only when its load is 0, so a crash loop cannot spin.
@@ -169,12 +179,16 @@ public final class ProcessPool {
                 && (next = workers.firstSpawnable(now)) != null) {
             tryLaunch(next, "every running worker is above max-load-per-proc " + limits.maxLoadPerProc());
         }
+    }
+
+    private void stopAnIdleWorker(Instant now) {
         // idle-timeout: while more than min-procs run, stop the newest idle worker through the ladder; one per tick.
         // The claim makes "no load" and "no more leases" one atomic step against acquire on the event loops; a
         // worker leased meanwhile stays.
-        Worker idle = workers.newestIdle(now.minus(limits.idleTimeout()));
-        if (workers.liveCount() > limits.minProcs() && idle != null && idle.claimForIdleStop()) {
-            runner.stop(idle, "idle for idle-timeout " + limits.idleTimeout().toSeconds() + "s", false);
+        Duration idleTimeout = spec.limits().idleTimeout();
+        Worker idle = workers.newestIdle(now.minus(idleTimeout));
+        if (workers.liveCount() > spec.limits().minProcs() && idle != null && idle.claimForIdleStop()) {
+            runner.stop(idle, "idle for idle-timeout " + idleTimeout.toSeconds() + "s", false);
         }
     }
 
@@ -271,25 +285,9 @@ public final class ProcessPool {
         boolean canGrow = spawns && workers.liveCount() < spec.limits().maxProcs();
         return new BackendSnapshot(spec, running.toArray(Worker[]::new), runningOwners, runs,
                 workers.byId().toArray(Worker[]::new), canGrow, pending, pending == null ? null : owners.get(pending),
-                pending == null ? null : pending.incarnation(), clock, inactiveDetail(spawns));
-    }
-
-    /**
-     * Why no worker takes connections, worded when a connection is refused (the wait left changes by then): the
-     * latest failed start and the next try, or the workers' states and when the next restart is due.
-     */
-    private BackendSnapshot.Detail inactiveDetail(boolean spawns) {
-        FailedStarts.Failure failure = failedStarts.latest();
-        if (spawns && failure != null) {
-            return failure::describe;
-        }
-        String counts = workers.describeInactive();
-        Instant restart = spawns ? workers.nextRestart() : null;
-        if (restart == null) {
-            return at -> counts;
-        }
-        return at -> at.isBefore(restart)
-                ? counts + ", restarting in " + WorkerRunner.human(Duration.between(at, restart)) : counts;
+                pending == null ? null : pending.incarnation(), clock, BackendSnapshot.inactiveDetail(
+                        spawns ? failedStarts.latest() : null, workers.describeInactive(),
+                        spawns ? workers.nextRestart() : null));
     }
 
     /**

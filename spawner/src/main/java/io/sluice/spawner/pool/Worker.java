@@ -183,9 +183,9 @@ public final class Worker {
         return Math.max(0, load.get());
     }
 
-    /** Whether an idle stop claimed this worker, so that no lease may be granted on it. Any thread. */
-    boolean closing() {
-        return load.get() < 0;
+    /** The load, or -1 once an idle stop claimed this worker (no lease may be granted on it). Any thread. */
+    int leasableLoad() {
+        return Math.max(-1, load.get());
     }
 
     /** When a connection last started or ended on this worker (for idle-timeout). Any thread. */
