@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** {@code min-procs: 0}: a burst of clients on a route whose worker is not running all wait for its one start. */
 class OnDemandStartIT {
     private static final int CLIENTS = 8;
-    private static final int ROUNDS = 4;
+    private static final int ROUNDS = 3;
 
     private SocketDir dir;
     private final Workers workers = new Workers();
