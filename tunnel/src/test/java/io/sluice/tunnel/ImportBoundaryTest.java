@@ -21,7 +21,7 @@ class ImportBoundaryTest {
                     TUNNEL + ".server", "picocli", "ch.qos.logback", "sun.misc.Signal")
             .allow(TUNNEL + ".config", SPAWNER + ".spec", "org.yaml.snakeyaml")
             .allow(TUNNEL + ".server", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
-                    TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session")
+                    TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", "jdk.net")
             .allow(TUNNEL + ".session", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
                     TUNNEL + ".frame")
             .allow(TUNNEL + ".frame", "io.netty");

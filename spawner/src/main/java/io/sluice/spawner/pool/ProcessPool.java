@@ -39,6 +39,8 @@ public final class ProcessPool {
     private final WorkerRunner runner;
     private final WorkerSlots workers = new WorkerSlots();
     private final Map<Worker, LeaseOwner> owners = new IdentityHashMap<>();
+    private final FailedStarts failedStarts;
+    private final AcceptQueues acceptQueues;
     private boolean stopped;
 
     /**
@@ -67,6 +69,8 @@ public final class ProcessPool {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.supervisorThread = Objects.requireNonNull(supervisorThread, "supervisorThread");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.failedStarts = new FailedStarts(Objects.requireNonNull(backoff, "backoff"));
+        this.acceptQueues = new AcceptQueues(route, spec.name(), spec.limits().acceptTimeout());
         if (spec.hasLaunch()) {
             Objects.requireNonNull(timer, "timer");
             if (launcher == null) {
@@ -74,7 +78,7 @@ public final class ProcessPool {
                         + "cannot spawn: it was created without a runtime directory").formatted(spec.name(), route));
             }
             this.runner = new WorkerRunner(route, spec, clock, supervisorThread, timer, launcher, backoff,
-                    StopLadder.of(spec.launch()), this::reaped);
+                    StopLadder.of(spec.launch()), failedStarts, this::reaped);
         } else {
             this.runner = null;
         }
@@ -123,17 +127,44 @@ public final class ProcessPool {
         if (runner == null) {
             return;
         }
+        checkRunningWorkers(now);
+        startWorkers(now);
+        stopAnIdleWorker(now);
+    }
+
+    /** The rules about workers that run: are they hung, has one shown that the program runs. */
+    private void checkRunningWorkers(Instant now) {
+        // accept-timeout: a worker whose accept queue did not drain that long is hung; it is restarted through the
+        // ladder and its exit counts as a failure, so the sessions queued on it end with 1011.
+        for (AcceptQueues.Hung hung : acceptQueues.sample(workers.byId(), now)) {
+            log.warn("route={} backend={} worker {}: {}; restarting it", route, spec.name(), hung.worker().name(),
+                    hung.why());
+            runner.stopFailed(hung.worker(), hung.why());
+        }
+        // Failed starts (FailedStarts): a worker that stayed up for the probation has shown the program runs, so
+        // the rules below may start more than one worker again.
+        Worker proven = workers.upFor(FailedStarts.PROBATION, now);
+        if (proven != null && failedStarts.latest() != null) {
+            log.info("route={} backend={}: worker {} has run {}; starting further workers again", route, spec.name(),
+                    proven.name(), WorkerRunner.human(FailedStarts.PROBATION));
+            failedStarts.clear();
+        }
+    }
+
+    /** The rules that start workers; each start passes mayStart (after failed starts: one at a time, backoff). */
+    private void startWorkers(Instant now) {
         PoolLimits limits = spec.limits();
         for (Worker worker : workers.byId()) {
             // Crash restart with backoff (1 s doubling to 60 s, jitter): a crashed worker restarts once its backoff
             // passed and, as lighttpd's DIED rule, only when its load is 0, so a crash loop cannot spin.
-            if (worker.restartAt() != null && WorkerSlots.spawnable(worker, now)) {
+            if (worker.restartAt() != null && WorkerSlots.spawnable(worker, now) && mayStart(now)) {
                 tryLaunch(worker, "restart after crash");
             }
         }
         // min-procs: at least this many workers run; a worker we stopped is started again only for this.
         Worker next;
-        while (workers.liveCount() < limits.minProcs() && (next = workers.firstSpawnable(now)) != null) {
+        while (workers.liveCount() < limits.minProcs() && mayStart(now)
+                && (next = workers.firstSpawnable(now)) != null) {
             if (!tryLaunch(next, "min-procs " + limits.minProcs())) {
                 break; // the next slot would fail alike; its backoff retries it
             }
@@ -142,16 +173,22 @@ public final class ProcessPool {
         // max-load-per-proc, or when connections wait for the worker the registry offered (min-procs 0). Only DEAD
         // slots are started, and there are max-procs of them, so max-procs is never exceeded.
         Worker demanded = workers.demanded(now);
-        if (demanded != null) {
+        if (demanded != null && mayStart(now)) {
             tryLaunch(demanded, "a connection is waiting for it");
-        } else if (workers.everyRunningWorkerAbove(limits.maxLoadPerProc())
+        } else if (workers.everyRunningWorkerAbove(limits.maxLoadPerProc()) && mayStart(now)
                 && (next = workers.firstSpawnable(now)) != null) {
             tryLaunch(next, "every running worker is above max-load-per-proc " + limits.maxLoadPerProc());
         }
+    }
+
+    private void stopAnIdleWorker(Instant now) {
         // idle-timeout: while more than min-procs run, stop the newest idle worker through the ladder; one per tick.
-        Worker idle = workers.newestIdle(now.minus(limits.idleTimeout()));
-        if (workers.liveCount() > limits.minProcs() && idle != null) {
-            runner.stop(idle, "idle for idle-timeout " + limits.idleTimeout().toSeconds() + "s", false);
+        // The claim makes "no load" and "no more leases" one atomic step against acquire on the event loops; a
+        // worker leased meanwhile stays.
+        Duration idleTimeout = spec.limits().idleTimeout();
+        Worker idle = workers.newestIdle(now.minus(idleTimeout));
+        if (workers.liveCount() > spec.limits().minProcs() && idle != null && idle.claimForIdleStop()) {
+            runner.stop(idle, "idle for idle-timeout " + idleTimeout.toSeconds() + "s", false);
         }
     }
 
@@ -242,13 +279,33 @@ public final class ProcessPool {
         // A connection may wait for a start only at a spawned backend; with connect-timeout 0 (no bound) it waits
         // at most for the longest backoff.
         boolean spawns = runner != null && !stopped;
-        Worker pending = spawns && running.isEmpty() ? workers.offer(clock.instant(),
-                spec.connectTimeout().isZero() ? RestartBackoff.MAX : spec.connectTimeout()) : null;
+        Instant now = clock.instant();
+        Worker pending = spawns && running.isEmpty() ? pendingWorker(now) : null;
         // Spawned pools may grow while a slot is free; an existing server never can.
         boolean canGrow = spawns && workers.liveCount() < spec.limits().maxProcs();
         return new BackendSnapshot(spec, running.toArray(Worker[]::new), runningOwners, runs,
                 workers.byId().toArray(Worker[]::new), canGrow, pending, pending == null ? null : owners.get(pending),
-                pending == null ? null : pending.incarnation(), workers.describeInactive());
+                pending == null ? null : pending.incarnation(), clock, BackendSnapshot.inactiveDetail(
+                        spawns ? failedStarts.latest() : null, workers.describeInactive(),
+                        spawns ? workers.nextRestart() : null));
+    }
+
+    /**
+     * The worker a connection waits for while none runs: one being spawned right now (this snapshot is published at
+     * its STARTING edge, and a burst of connections must not see a gap there), else a stopped one that may start
+     * now. Never one whose restart is backing off: the connection gets a 503 with the reason at once instead.
+     */
+    private Worker pendingWorker(Instant now) {
+        Worker starting = workers.starting();
+        if (starting != null) {
+            return starting;
+        }
+        return mayStart(now) ? workers.offer(now) : null;
+    }
+
+    /** Whether a rule may start a worker now (see {@link FailedStarts}). */
+    private boolean mayStart(Instant now) {
+        return failedStarts.allowStart(now, workers.liveCount());
     }
 
     /** Starts {@code worker} for a rule; a failure is logged and becomes a backoff, as a crash does. */

@@ -1,26 +1,25 @@
 package io.sluice.spawner.pool;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * Everything {@code acquire} needs about one route at one moment: its backends in config order and, precomputed so a
- * 503 costs no formatting, why none is available. Immutable; published by the supervisor thread, read by any thread.
+ * Everything {@code acquire} needs about one route at one moment: its backends in config order and why none is
+ * available (worded when asked, since it may say how long a backoff has left). Immutable; published by the supervisor
+ * thread, read by any thread.
  */
 public final class RouteSnapshot {
 
     private final String route;
     private final List<BackendSnapshot> backends;
-    private final String unavailableReason;
-    private final String unavailableDetail;
+    /** The reason when the route has no backends at all; null when the backends say why. */
+    private final String fixedReason;
 
-    private RouteSnapshot(String route, List<BackendSnapshot> backends, String detail) {
+    private RouteSnapshot(String route, List<BackendSnapshot> backends, String fixedReason) {
         this.route = route;
         this.backends = backends;
-        this.unavailableReason = "no backend of route '%s' is available".formatted(route);
-        this.unavailableDetail = detail;
+        this.fixedReason = fixedReason;
     }
 
     /** The route's backends as its pools are now. Supervisor thread only. */
@@ -30,8 +29,7 @@ public final class RouteSnapshot {
     }
 
     static RouteSnapshot of(String route, BackendSnapshot... backends) {
-        String detail = Arrays.stream(backends).map(BackendSnapshot::inactiveDetail).collect(Collectors.joining("; "));
-        return new RouteSnapshot(route, List.of(backends), detail);
+        return new RouteSnapshot(route, List.of(backends), null);
     }
 
     /** A route whose backends are not running at all, with the reason given to callers. */
@@ -47,13 +45,20 @@ public final class RouteSnapshot {
         return backends;
     }
 
-    /** One line for the 503, naming no backend; meaningful only when no backend is active. */
+    /**
+     * One line for the 503, naming no backend, address, path or binary: the route, and what a client may read of
+     * the cause (a failed start and the next try); meaningful only when no backend is active.
+     */
     String unavailableReason() {
-        return unavailableReason;
+        String base = "no backend of route '%s' is available".formatted(route);
+        String cause = backends.stream().map(BackendSnapshot::publicCause).filter(Objects::nonNull)
+                .collect(Collectors.joining("; "));
+        return cause.isEmpty() ? base : base + ": " + cause;
     }
 
     /** Why, backend by backend (names and states), for the outage log only. */
     String unavailableDetail() {
-        return unavailableDetail;
+        return fixedReason != null ? fixedReason
+                : backends.stream().map(BackendSnapshot::inactiveDetail).collect(Collectors.joining("; "));
     }
 }

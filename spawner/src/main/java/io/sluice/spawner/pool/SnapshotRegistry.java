@@ -70,19 +70,26 @@ public final class SnapshotRegistry implements Registry {
         if (slot.inOutage.get()) {
             slot.recovered(route, backend.name());
         }
-        int index = backend.pickWorker();
-        if (index < 0) {
-            // None runs, but one can start (min-procs 0, or a restart within connect-timeout): the connection
-            // waits on the lease's ready() for the spawn this nudge triggers; the claimed load is the demand.
+        if (!backend.hasRunning()) {
+            // None runs, but one is starting or can start (min-procs 0): the connection waits on the lease's
+            // ready() for the spawn this nudge triggers; the claimed load is the demand.
             backend.pending().acquireLoad();
             nudge.run();
             return backend.pendingLease(route);
         }
-        int load = backend.worker(index).acquireLoad();
-        if (backend.wantsAnotherWorker(load)) {
-            nudge.run();
+        // A failed claim means an idle stop took that worker after this snapshot was made; it is skipped from then
+        // on, so this ends after at most one try per worker.
+        for (int index = backend.pickWorker(); index >= 0; index = backend.pickWorker()) {
+            int load = backend.worker(index).acquireLoad();
+            if (load > 0) {
+                if (backend.wantsAnotherWorker(load)) {
+                    nudge.run();
+                }
+                return backend.lease(route, index);
+            }
         }
-        return backend.lease(route, index);
+        return new Unavailable(route, "no backend of route '%s' is available: %s: its workers are stopping (idle)"
+                .formatted(route, "'" + backend.name() + "'"));
     }
 
     /** One route's policy, current snapshot and outage flag; the flag outlives snapshots so an outage logs once. */

@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
 public final class Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /**
+     * The load of a worker claimed by an idle stop: negative, so that acquire, which increments only a non-negative
+     * load, can no longer lease it. Cleared when the worker is DEAD.
+     */
+    private static final int CLOSING = Integer.MIN_VALUE;
 
     private final String backendName;
     private final int id;
@@ -31,7 +36,7 @@ public final class Worker {
     private WorkerState state;
     /** Set only while DISABLED. */
     private Instant disabledUntil;
-    /** Set only while DEAD after a crash: the earliest restart (backoff). */
+    /** Set only while DEAD after a crash or a failed start: the earliest restart (backoff). */
     private Instant restartAt;
     /** Only while DEAD: the registry offers this worker to connections that wait for its on-demand start. */
     private boolean offered;
@@ -68,13 +73,28 @@ public final class Worker {
      * @throws IllegalStateException when {@code current -> next} is not a legal edge
      */
     public void moveTo(WorkerState next, String why) {
+        moveTo(next, why, null);
+    }
+
+    /**
+     * {@link #moveTo(WorkerState, String)} that, for DEAD, also holds the worker back until {@code restartAt} (the
+     * restart backoff; null for none). Set in the same step, so the snapshot the listener publishes already knows it
+     * and offers no connection a worker that is backing off.
+     */
+    void moveTo(WorkerState next, String why, Instant restartAt) {
         Objects.requireNonNull(next, "next");
         WorkerState from = state;
         if (!from.canMoveTo(next)) {
             throw new IllegalStateException("worker %s: cannot move %s -> %s".formatted(name(), from, next));
         }
+        if (restartAt != null && next != WorkerState.DEAD) {
+            throw new IllegalArgumentException("worker %s: a restart time needs DEAD, not %s".formatted(name(), next));
+        }
         disabledUntil = next == WorkerState.DISABLED ? clock.instant().plus(disableTime) : null;
-        restartAt = null;
+        if (next == WorkerState.DEAD) {
+            load.compareAndSet(CLOSING, 0); // the idle stop's claim ends with the process
+        }
+        this.restartAt = restartAt;
         offered = false;
         state = next;
         if (from == WorkerState.STARTING) {
@@ -117,17 +137,9 @@ public final class Worker {
         return disabledUntil;
     }
 
-    /** The earliest restart after a crash; null unless DEAD after a crash. Supervisor thread only. */
+    /** The earliest restart after a crash or failed start; null unless DEAD after one. Supervisor thread only. */
     public Instant restartAt() {
         return restartAt;
-    }
-
-    /** Holds a DEAD worker back until {@code at} (restart backoff). Supervisor thread only. */
-    void restartNoEarlierThan(Instant at) {
-        if (state != WorkerState.DEAD) {
-            throw new IllegalStateException("worker %s: a restart time needs DEAD, not %s".formatted(name(), state));
-        }
-        restartAt = at;
     }
 
     /** Whether the registry offers this DEAD worker to connections that wait for its start. Supervisor thread. */
@@ -166,9 +178,14 @@ public final class Worker {
         lastUsed = now;
     }
 
-    /** Connections currently held or being made to this worker. Any thread. */
+    /** Connections currently held or being made to this worker; 0 once claimed by an idle stop. Any thread. */
     public int load() {
-        return load.get();
+        return Math.max(0, load.get());
+    }
+
+    /** The load, or -1 once an idle stop claimed this worker (no lease may be granted on it). Any thread. */
+    int leasableLoad() {
+        return Math.max(-1, load.get());
     }
 
     /** When a connection last started or ended on this worker (for idle-timeout). Any thread. */
@@ -181,9 +198,29 @@ public final class Worker {
         return consecutiveConnectFailures.get();
     }
 
-    /** Claims one unit of load; returns the load including this claim. Any thread. */
+    /**
+     * Claims one unit of load unless an idle stop claimed the worker first. Any thread.
+     *
+     * @return the load including this claim, or -1 when the worker is being stopped (nothing was claimed)
+     */
     int acquireLoad() {
-        return load.incrementAndGet();
+        while (true) {
+            int current = load.get();
+            if (current < 0) {
+                return -1;
+            }
+            if (load.compareAndSet(current, current + 1)) {
+                return current + 1;
+            }
+        }
+    }
+
+    /**
+     * Claims an idle worker for its stop, in one atomic step with the check that no connection holds it: succeeds
+     * only at load 0, and from then on {@link #acquireLoad()} refuses it. Supervisor thread.
+     */
+    boolean claimForIdleStop() {
+        return load.compareAndSet(0, CLOSING);
     }
 
     /**

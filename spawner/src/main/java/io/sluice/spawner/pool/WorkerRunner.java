@@ -38,11 +38,12 @@ final class WorkerRunner {
     private final ProcessLauncher launcher;
     private final RestartBackoff backoff;
     private final StopLadder ladder;
+    private final FailedStarts failedStarts;
     private final Consumer<Worker> reaped;
 
     WorkerRunner(String route, BackendSpec spec, InstantSource clock, Executor supervisorThread,
                  ScheduledExecutorService timer, ProcessLauncher launcher, RestartBackoff backoff, StopLadder ladder,
-                 Consumer<Worker> reaped) {
+                 FailedStarts failedStarts, Consumer<Worker> reaped) {
         this.route = route;
         this.spec = spec;
         this.clock = clock;
@@ -51,6 +52,7 @@ final class WorkerRunner {
         this.launcher = launcher;
         this.backoff = backoff;
         this.ladder = ladder;
+        this.failedStarts = failedStarts;
         this.reaped = reaped;
     }
 
@@ -103,6 +105,16 @@ final class WorkerRunner {
         run.child.stop(ladder, timer);
     }
 
+    /**
+     * Restarts a worker that failed while running (hung): the ladder, then a restart at once, and its exit is a
+     * failure whatever its status, so its sessions end as after a crash.
+     */
+    void stopFailed(Worker worker, String reason) {
+        // Short: it may reach the worker's clients in a close reason; the stop line logs the whole reason.
+        worker.incarnation().faultyBecause = "hung";
+        stop(worker, reason, true);
+    }
+
     private void failedToStart(Worker worker, Incarnation run, Exception e) {
         String problem = e instanceof SpawnException ? e.getMessage()
                 : "worker %s: cannot listen on %s: %s".formatted(worker.name(), worker.address().describe(),
@@ -113,9 +125,12 @@ final class WorkerRunner {
             run.socket.close();
         }
         worker.setIncarnation(new Incarnation());
-        worker.moveTo(WorkerState.DEAD, "could not start");
-        Duration delay = countCrash(worker, Duration.ZERO);
-        log.warn("{}; retrying in {}", failure.getMessage(), human(delay));
+        Instant now = clock.instant();
+        countCrash(worker, Duration.ZERO);
+        Instant restartAt = failedStarts.record(problem, "the worker cannot be started", now, now,
+                worker.crashes()).nextTry();
+        worker.moveTo(WorkerState.DEAD, "could not start", restartAt);
+        log.warn("{}; retrying in {}", failure.getMessage(), human(Duration.between(now, restartAt)));
         run.failBeforeSpawn(failure);
         throw failure;
     }
@@ -139,14 +154,15 @@ final class WorkerRunner {
         String who = "worker %s (route %s, pid %d) %s after %s".formatted(worker.name(), route, run.child.pid(), how,
                 human(uptime));
         worker.setIncarnation(new Incarnation());
+        // Crash accounting first: the DEAD edge's snapshot must know the restart time (no offer while backing off).
+        Instant restartAt = run.stopReason != null ? (run.restartWhenReaped ? now : null)
+                : restartAfterCrash(worker, run, uptime, how + " after " + human(uptime));
         // The edge's reason stays short: the one line per exit, with the status, is logged below.
-        worker.moveTo(WorkerState.DEAD, "process reaped");
+        worker.moveTo(WorkerState.DEAD, "process reaped", restartAt);
         run.ended(outcome);
         if (run.stopReason == null) {
-            Duration delay = countCrash(worker, uptime);
-            log.warn("{}; restarting in {}", who, human(delay));
+            logCrash(who, uptime, Duration.between(now, restartAt));
         } else if (run.restartWhenReaped) {
-            worker.restartNoEarlierThan(now);
             log.info("{} (stopped: {}); restarting now", who, run.stopReason);
         } else if (failure == null && ProcessPool.expectedStopExit(status, spec.launch().killSignal())) {
             log.info("{} (stopped: {})", who, run.stopReason);
@@ -156,13 +172,45 @@ final class WorkerRunner {
         reaped.accept(worker);
     }
 
-    /** Counts a crash (or failed start) of a DEAD worker and holds it back for the backoff; returns the delay. */
-    private Duration countCrash(Worker worker, Duration uptime) {
+    /**
+     * A worker exited unasked: an ordinary crash restarts after the worker's own backoff; an exit within moments of
+     * its start is also a failed start of the backend (see {@link FailedStarts}), which may hold it back longer.
+     * Returns the restart time.
+     */
+    private Instant restartAfterCrash(Worker worker, Incarnation run, Duration uptime, String how) {
+        Instant restartAt = countCrash(worker, uptime);
+        if (!FailedStarts.atStart(uptime)) {
+            failedStarts.clear(); // it ran, so the program can
+            return restartAt;
+        }
+        return failedStarts.record("worker exits at start: " + how, "worker exits at start: " + how, run.startedAt,
+                clock.instant(), worker.crashes())
+                .nextTry();
+    }
+
+    /** The one line per crash; after a failed start also the run of failures, and the first says why it happens. */
+    private void logCrash(String who, Duration uptime, Duration delay) {
+        FailedStarts.Failure failure = failedStarts.latest();
+        if (!FailedStarts.atStart(uptime) || failure == null) {
+            log.warn("{}; restarting in {}", who, human(delay));
+            return;
+        }
+        log.warn("{}, at its start ({} failed start{} in a row); next try in {}, one worker at a time until one has "
+                        + "run {}", who, failure.inARow(), failure.inARow() == 1 ? "" : "s", human(delay),
+                human(FailedStarts.PROBATION));
+        if (failure.first()) {
+            log.warn("backend '{}' of route '{}': its worker exits within moments of its start. A worker's fd 0 is a "
+                    + "listening socket, not stdin: the program must accept connections on it in a loop "
+                    + "(docs/writing-backends.md). A program that reads stdin and writes stdout needs one process "
+                    + "per connection (instances: per-connection, coming soon)", spec.name(), route);
+        }
+    }
+
+    /** Counts a crash (or failed start) of a worker; returns the earliest restart after its own backoff. */
+    private Instant countCrash(Worker worker, Duration uptime) {
         int crashes = backoff.wasHealthy(uptime) ? 1 : worker.crashes() + 1;
         worker.setCrashes(crashes);
-        Duration delay = backoff.delay(crashes);
-        worker.restartNoEarlierThan(clock.instant().plus(delay));
-        return delay;
+        return clock.instant().plus(backoff.delay(crashes));
     }
 
     private ListenSocket listen(BackendAddress address) throws IOException {

@@ -59,6 +59,16 @@ final class WorkerSlots {
         return live;
     }
 
+    /** The worker being spawned now (STARTING), or null. */
+    Worker starting() {
+        for (Worker worker : byId) {
+            if (worker.state() == WorkerState.STARTING) {
+                return worker;
+            }
+        }
+        return null;
+    }
+
     /** A DEAD worker whose backoff passed and whose old connections are gone. */
     static boolean spawnable(Worker worker, Instant now) {
         return worker.state() == WorkerState.DEAD && worker.load() == 0 && restartDue(worker, now);
@@ -116,25 +126,49 @@ final class WorkerSlots {
 
     /**
      * The DEAD worker a connection may wait for while none runs: one already offered (waiters pile onto it), else
-     * the lowest id with load 0 whose restart is due within {@code wait}; it is then marked offered. Only a worker
-     * with load 0 is offered first, so any load it gains afterwards is connections waiting for it. Null when every
-     * slot is busy or backing off longer than a connection would wait.
+     * the lowest id with load 0 that may start now (never started, stopped by us, or its backoff passed); it is then
+     * marked offered. Only a worker with load 0 is offered first, so any load it gains afterwards is connections
+     * waiting for it. Null when every slot is busy or backing off: a connection does not wait for a backoff.
      */
-    Worker offer(Instant now, Duration wait) {
+    Worker offer(Instant now) {
         for (Worker worker : byId) {
-            if (worker.state() == WorkerState.DEAD && worker.offered()) {
+            // Offered at the DEAD edge's snapshot, before a crash set its backoff: no longer, once it has one.
+            if (worker.state() == WorkerState.DEAD && worker.offered() && restartDue(worker, now)) {
                 return worker;
             }
         }
-        Instant latest = now.plus(wait);
         for (Worker worker : byId) {
-            if (worker.state() == WorkerState.DEAD && worker.load() == 0
-                    && (worker.restartAt() == null || !worker.restartAt().isAfter(latest))) {
+            if (worker.state() == WorkerState.DEAD && worker.load() == 0 && restartDue(worker, now)) {
                 worker.offer();
                 return worker;
             }
         }
         return null;
+    }
+
+    /** A live worker (RUNNING or DISABLED) that has been up for at least {@code uptime}, or null. */
+    Worker upFor(Duration uptime, Instant now) {
+        for (Worker worker : byId) {
+            WorkerState state = worker.state();
+            Incarnation run = worker.incarnation();
+            if ((state == WorkerState.RUNNING || state == WorkerState.DISABLED) && run != null
+                    && run.startedAt != null && !now.isBefore(run.startedAt.plus(uptime))) {
+                return worker;
+            }
+        }
+        return null;
+    }
+
+    /** The earliest restart time of a DEAD worker held back by its backoff, or null. */
+    Instant nextRestart() {
+        Instant earliest = null;
+        for (Worker worker : byId) {
+            Instant at = worker.restartAt();
+            if (worker.state() == WorkerState.DEAD && at != null && (earliest == null || at.isBefore(earliest))) {
+                earliest = at;
+            }
+        }
+        return earliest;
     }
 
     /** Why no worker is in rotation, as "1 disabled, 1 dead"; only meaningful when none is RUNNING. */

@@ -1,6 +1,7 @@
 package io.sluice.spawner.process;
 
 import io.sluice.spawner.posix.Posix;
+import io.sluice.spawner.posix.SockDiag;
 import io.sluice.spawner.posix.Sockets;
 import io.sluice.spawner.spec.BackendAddress;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A bound, listening socket that becomes a child's fd 0: blocking (the child's accept must block) and close-on-exec
  * (spawn's dup2 clears it on the child's copy only). A unix socket never takes over a live path and unlinks only a
- * stale socket file. {@link #close()} is the one teardown: it closes our fd and unlinks the unix path. Thread-safe.
+ * stale socket file. Once the child holds it, {@link #handOver()} closes our copy, so the socket lives exactly as long
+ * as the child's: a worker that closes fd 0 or dies makes connects fail at once instead of queueing them in a backlog
+ * nobody serves. The accept queue stays observable through the kernel ({@link #queuedConnections()}, by inode).
+ * {@link #close()} is the one teardown: it closes our fd if still held and unlinks the unix path. Thread-safe.
  */
 public final class ListenSocket implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ListenSocket.class);
@@ -31,12 +36,25 @@ public final class ListenSocket implements AutoCloseable {
     private final int fd;
     private final BackendAddress address;
     private final Path unixPath;
+    /** The socket's inode (sockfs), by which the kernel reports its accept queue once we hold no copy. */
+    private final long inode;
+    private final AtomicBoolean fdClosed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ListenSocket(int fd, BackendAddress address, Path unixPath) {
+    private ListenSocket(int fd, BackendAddress address, Path unixPath) throws IOException {
         this.fd = fd;
         this.address = address;
         this.unixPath = unixPath;
+        this.inode = inodeOf(fd);
+    }
+
+    /** A socket fd's inode, from the "socket:[N]" link that /proc shows for it. */
+    private static long inodeOf(int fd) throws IOException {
+        String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        if (!link.startsWith("socket:[") || !link.endsWith("]")) {
+            throw new IOException("fd %d is not a socket: %s".formatted(fd, link));
+        }
+        return Long.parseLong(link.substring("socket:[".length(), link.length() - 1));
     }
 
     /**
@@ -48,7 +66,13 @@ public final class ListenSocket implements AutoCloseable {
         Path absolute = path.toAbsolutePath();
         clearStalePath(absolute);
         int fd = Sockets.listenUnix(absolute, backlog, mode);
-        return new ListenSocket(fd, new BackendAddress.UnixPath(absolute), absolute);
+        try {
+            return new ListenSocket(fd, new BackendAddress.UnixPath(absolute), absolute);
+        } catch (IOException | RuntimeException e) {
+            Posix.close(fd);
+            Files.deleteIfExists(absolute);
+            throw e;
+        }
     }
 
     /** Listens on {@code host:port} (port 0 picks a free one, see {@link #address()}) with SO_REUSEADDR. */
@@ -89,12 +113,35 @@ public final class ListenSocket implements AutoCloseable {
         throw new IOException("another process is listening on %s; refusing to take it over".formatted(path));
     }
 
-    /** The raw fd, for dup2 onto the child's fd 0. Valid until {@link #close()}. */
+    /** The raw fd, for dup2 onto the child's fd 0. Valid until {@link #handOver()} or {@link #close()}. */
     public int fd() {
-        if (closed.get()) {
-            throw new IllegalStateException("listen socket %s is closed".formatted(address.describe()));
+        if (fdClosed.get()) {
+            throw new IllegalStateException("listen socket %s is closed or handed over".formatted(address.describe()));
         }
         return fd;
+    }
+
+    /**
+     * The child holds the socket now (its fd 0): closes our copy and keeps only what removing the socket file needs.
+     * Idempotent.
+     */
+    public void handOver() {
+        if (fdClosed.compareAndSet(false, true)) {
+            Posix.close(fd);
+        }
+    }
+
+    /**
+     * How many connections wait in the accept queue, as the kernel reports it for this socket's inode (netlink
+     * sock_diag); empty once nobody holds the socket any more.
+     *
+     * @throws IOException when the kernel cannot report it (no sock_diag in this kernel or sandbox)
+     */
+    public OptionalInt queuedConnections() throws IOException {
+        if (address instanceof BackendAddress.Tcp tcp) {
+            return SockDiag.tcpAcceptQueue(inode, tcp.host().indexOf(':') >= 0);
+        }
+        return SockDiag.unixAcceptQueue(inode);
     }
 
     /** Where it listens; for TCP with port 0, the port actually bound. */
@@ -102,13 +149,16 @@ public final class ListenSocket implements AutoCloseable {
         return address;
     }
 
-    /** Closes our fd and, for a unix socket, removes the socket file. Children keep their own copies. Idempotent. */
+    /**
+     * Closes our fd (unless handed over) and, for a unix socket, removes the socket file. Children keep their own
+     * copies. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Posix.close(fd);
+        handOver();
         if (unixPath != null) {
             try {
                 Files.deleteIfExists(unixPath);

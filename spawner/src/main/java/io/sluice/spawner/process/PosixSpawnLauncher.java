@@ -60,9 +60,11 @@ public final class PosixSpawnLauncher implements ProcessLauncher {
             closeAll(err);
             throw new SpawnException(logName, spec.binPath(), e.errnoName(), e.getMessage(), hint(e.errnoName()), e);
         }
-        // Our copies of the write ends must go, or the pipes never reach end of file.
+        // Our copies of the write ends must go, or the pipes never reach end of file. Likewise the listening
+        // socket: with our copy open, a worker that closed fd 0 or died would leave connects queueing forever.
         Posix.close(out[1]);
         Posix.close(err[1]);
+        socket.handOver();
         ChildProcess child;
         try {
             Posix.setNonBlocking(out[0], true);

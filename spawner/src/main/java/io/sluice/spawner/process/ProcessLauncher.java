@@ -12,7 +12,8 @@ public interface ProcessLauncher {
     /**
      * Starts {@code spec}'s binary with {@code socket} as fd 0, {@code spec.environment()} plus {@code extraEnv}
      * (which wins; it carries SLUICE_ROUTE and SLUICE_WORKER_ID), its output logged under {@code logName}
-     * (for example {@code echo#2}).
+     * (for example {@code echo#2}). Once the child holds the socket, the launcher hands it over
+     * ({@link ListenSocket#handOver()}): the child's fd 0 is then the only copy.
      */
     ChildProcess launch(LaunchSpec spec, ListenSocket socket, Map<String, String> extraEnv, String logName)
             throws SpawnException;

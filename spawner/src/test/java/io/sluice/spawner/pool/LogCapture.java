@@ -32,6 +32,13 @@ public final class LogCapture implements AutoCloseable {
         }
     }
 
+    /** Every formatted message, whatever its level, in order. */
+    public List<String> messages() {
+        synchronized (appender) {
+            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);

@@ -101,4 +101,32 @@ class WorkerTest {
         assertThat(worker.consecutiveConnectFailures()).isZero();
         assertThat(worker.lastUsed()).isEqualTo(clock.instant());
     }
+    @Test
+    void theRestartTimeIsSetWithTheMoveToDeadAndClearedByTheNextMove() {
+        List<java.time.Instant> seenByListener = new ArrayList<>();
+        Worker worker = new Worker("php", 1, new BackendAddress.Tcp("127.0.0.1", 9001), Duration.ofSeconds(5), clock,
+                WorkerState.RUNNING, (w, from, to, why) -> seenByListener.add(w.restartAt()));
+        java.time.Instant at = clock.instant().plusSeconds(2);
+        worker.moveTo(WorkerState.DEAD, "crashed", at);
+        assertThat(seenByListener).as("the listener publishes a snapshot that knows it").containsExactly(at);
+        worker.moveTo(WorkerState.STARTING, "restart");
+        assertThat(worker.restartAt()).isNull();
+        assertThatThrownBy(() -> worker.moveTo(WorkerState.RUNNING, "up", at))
+                .hasMessage("worker php#1: a restart time needs DEAD, not RUNNING");
+    }
+
+    @Test
+    void anIdleStopClaimsOnlyAnUnusedWorkerAndThenNoLoadCanBeClaimedUntilItIsDead() {
+        Worker worker = worker(WorkerState.RUNNING);
+        worker.acquireLoad();
+        assertThat(worker.claimForIdleStop()).isFalse();
+        worker.releaseLoad(clock.instant());
+        assertThat(worker.claimForIdleStop()).isTrue();
+        assertThat(worker.acquireLoad()).isEqualTo(-1);
+        assertThat(worker.load()).isZero();
+        assertThat(worker.leasableLoad()).isEqualTo(-1);
+        worker.moveTo(WorkerState.STOPPING, "idle");
+        worker.moveTo(WorkerState.DEAD, "reaped");
+        assertThat(worker.acquireLoad()).isEqualTo(1);
+    }
 }

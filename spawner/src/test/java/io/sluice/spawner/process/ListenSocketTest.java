@@ -124,4 +124,48 @@ class ListenSocketTest {
 
         assertThatThrownBy(socket::fd).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
     }
+    @Test
+    void reportsHowManyConnectionsWaitInTheAcceptQueueOfAUnixSocket() throws IOException {
+        Path path = dir.resolve("q.sock");
+        try (ListenSocket socket = ListenSocket.unix(path, 8, 0600)) {
+            assertThat(socket.queuedConnections()).hasValue(0);
+            try (SocketChannel a = SocketChannel.open(UnixDomainSocketAddress.of(path));
+                 SocketChannel b = SocketChannel.open(UnixDomainSocketAddress.of(path));
+                 SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+                assertThat(socket.queuedConnections()).hasValue(3);
+            }
+        }
+    }
+
+    @Test
+    void reportsHowManyConnectionsWaitInTheAcceptQueueOfATcpSocket() throws IOException {
+        try (ListenSocket socket = ListenSocket.tcp("127.0.0.1", 0, 8)) {
+            int port = ((BackendAddress.Tcp) socket.address()).port();
+            assertThat(socket.queuedConnections()).hasValue(0);
+            try (SocketChannel a = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+                 SocketChannel b = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+                assertThat(socket.queuedConnections()).hasValue(2);
+            }
+        }
+    }
+
+    /**
+     * After the hand-over only the child's copy keeps the socket: with no child (or one that closed fd 0) nobody
+     * does, so connects are refused at once instead of queueing, and the kernel no longer knows the socket. The file
+     * stays until close.
+     */
+    @Test
+    void handOverClosesOurCopySoThatWithoutAChildConnectsAreRefused() throws IOException {
+        Path path = dir.resolve("h.sock");
+        try (ListenSocket socket = ListenSocket.unix(path, 8, 0600)) {
+            socket.handOver();
+            socket.handOver();
+            assertThat(path).exists();
+            assertThatThrownBy(() -> SocketChannel.open(UnixDomainSocketAddress.of(path)))
+                    .isInstanceOf(java.net.ConnectException.class);
+            assertThat(socket.queuedConnections()).isEmpty();
+            assertThatThrownBy(socket::fd).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(path).doesNotExist();
+    }
 }

@@ -45,12 +45,14 @@ class PosixSpawnLauncherTest {
     @Test
     void childHasTheListeningSocketOnFdZeroAndNothingAboveTwo() throws IOException {
         ListenSocket socket = fixture.socket("fd.sock");
+        Path ours = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(socket.fd())));
         ChildProcess child = fixture.launch(spec(fixture.dir, Map.of(), "/bin/sleep", "30"), socket, Map.of());
 
         Path fds = Path.of("/proc", Integer.toString(child.pid()), "fd");
-        assertThat(Files.readSymbolicLink(fds.resolve("0")))
-                .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(socket.fd()))));
-        assertThat(Files.readSymbolicLink(fds.resolve("0")).toString()).startsWith("socket:[");
+        assertThat(Files.readSymbolicLink(fds.resolve("0"))).isEqualTo(ours);
+        assertThat(ours.toString()).startsWith("socket:[");
+        assertThat(openFds()).as("the child's fd 0 is the only copy").doesNotContain(ours.toString());
+        assertThatThrownBy(socket::fd).isInstanceOf(IllegalStateException.class);
         assertThat(Files.readSymbolicLink(fds.resolve("1")).toString()).startsWith("pipe:[");
         assertThat(Files.readSymbolicLink(fds.resolve("2")).toString()).startsWith("pipe:[");
         try (Stream<Path> open = Files.list(fds)) {

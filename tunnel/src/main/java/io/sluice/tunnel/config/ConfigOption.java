@@ -70,6 +70,8 @@ public enum ConfigOption {
     STOP_TIMEOUT(Place.HOST, "stop-timeout", "duration", "5s", "grace before SIGKILL", true),
     SOCKET_MODE(Place.HOST, "socket-mode", "octal string", "\"0600\"", "mode of worker sockets", true),
     INSTANCES(Place.HOST, "instances", "enum", "pool", "pool (per-connection and per-key not yet)", true),
+    ACCEPT_TIMEOUT(Place.HOST, "accept-timeout", "duration", "10s",
+            "restart a worker whose accept queue does not drain this long; 0 = never", true),
     KEY(Place.HOST, "key", "string", "none", "what a per-key worker is chosen by", false),
     HOST_FRAMING(Place.HOST, "framing", "enum", "stream", "stream (lines not yet)", true);
 

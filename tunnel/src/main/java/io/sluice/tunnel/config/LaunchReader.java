@@ -36,7 +36,7 @@ final class LaunchReader {
     /** The options valid only on a host with {@code bin-path}, in documentation order. */
     static final List<String> SPAWN_ONLY = List.of("bin-environment", "bin-copy-environment", "cwd", "min-procs",
             "max-procs", "max-load-per-proc", "idle-timeout", "listen-backlog", "kill-signal", "stop-timeout",
-            "socket-mode", "instances");
+            "socket-mode", "instances", "accept-timeout");
 
     private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{3,4}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[^=\\x00]+");
@@ -100,12 +100,13 @@ final class LaunchReader {
         int backlog = integer(f, "listen-backlog", facts.defaultListenBacklog());
         Duration idle = duration(f, "idle-timeout", DEFAULT_IDLE_TIMEOUT);
         Duration stop = duration(f, "stop-timeout", DEFAULT_STOP_TIMEOUT);
+        Duration accept = duration(f, "accept-timeout", PoolLimits.DEFAULT_ACCEPT_TIMEOUT);
         int signal = f.has("kill-signal") ? killSignal(f) : KillSignals.TERM;
         int mode = f.has("socket-mode") ? socketMode(f) : DEFAULT_SOCKET_MODE;
         if (f.has("instances")) {
             instances(f);
         }
-        PoolLimits limits = record(f, () -> new PoolLimits(minProcs, maxProcs, maxLoad, idle));
+        PoolLimits limits = record(f, () -> new PoolLimits(minProcs, maxProcs, maxLoad, idle, accept));
         // Built whenever it can be, so its own rules are reported along with the problems above.
         LaunchSpec spec = argv == null || binPath == null || cwd == null ? null
                 : record(f, () -> new LaunchSpec(binPath, argv, environment, cwd, signal, stop, backlog, mode));

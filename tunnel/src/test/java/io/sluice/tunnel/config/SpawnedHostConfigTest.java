@@ -102,12 +102,13 @@ class SpawnedHostConfigTest {
                 stop-timeout: 1500ms
                 socket-mode: "0660"
                 instances: pool
+                accept-timeout: 30s
                 """);
 
         assertThat(backend.address()).isEqualTo(new BackendAddress.UnixPath(dir.resolve("sockets/echo.sock")));
         assertThat(backend.address().forWorker(7))
                 .isEqualTo(new BackendAddress.UnixPath(dir.resolve("sockets/echo.sock-7")));
-        assertThat(backend.limits()).isEqualTo(new PoolLimits(0, 8, 3, Duration.ofMinutes(2)));
+        assertThat(backend.limits()).isEqualTo(new PoolLimits(0, 8, 3, Duration.ofMinutes(2), Duration.ofSeconds(30)));
         LaunchSpec launch = backend.launch();
         assertThat(launch.argv()).as("a list is the exact argv; scalars as written")
                 .containsExactly("./backends/echo.sh", "--port", "8000", "two words");
