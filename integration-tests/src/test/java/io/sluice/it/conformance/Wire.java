@@ -45,7 +45,10 @@ final class Wire implements AutoCloseable {
         }
     }
 
-    /** What the server sent up to and including its CLOSE: data bytes (any frame split), control frames, the CLOSE. */
+    /**
+     * What the server sent up to and including its CLOSE: data bytes (any frame split), control frames, the CLOSE
+     * (null when the reading stopped before one).
+     */
     record Closing(byte[] data, List<Frame> controls, Frame close) {
         int code() {
             return close.closeCode();
@@ -211,6 +214,28 @@ final class Wire implements AutoCloseable {
         }
         assertThat(data.size()).as("no bytes beyond the echo").isEqualTo(length);
         return data.toByteArray();
+    }
+
+    /**
+     * Reads until {@code length} data bytes (frames of {@code opcode}) and {@code controls} control frames came, in
+     * whatever interleaving: a PONG answers at once, an echo takes the backend's round trip.
+     */
+    Closing dataAndControls(int length, int controls, int opcode) throws IOException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        List<Frame> control = new ArrayList<>();
+        while (data.size() < length || control.size() < controls) {
+            Frame frame = read();
+            if (frame.opcode() >= CLOSE) {
+                assertThat(frame.opcode()).as("a CLOSE while waiting for data and control frames").isNotEqualTo(CLOSE);
+                control.add(frame);
+            } else {
+                assertThat(frame.opcode()).isEqualTo(opcode);
+                data.writeBytes(frame.payload());
+            }
+        }
+        assertThat(data.size()).as("no bytes beyond the echo").isEqualTo(length);
+        assertThat(control).as("no control frames beyond those expected").hasSize(controls);
+        return new Closing(data.toByteArray(), control, null);
     }
 
     /** Reads until the server's CLOSE, keeping data bytes and control frames that came before it. */
