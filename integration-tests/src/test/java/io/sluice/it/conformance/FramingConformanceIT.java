@@ -109,6 +109,14 @@ class FramingConformanceIT {
         }
     }
 
+    @Test
+    void refusesTheTopBitAsSoonAsTheFirstLengthByteArrives() throws Exception {
+        try (Wire ws = sluice.open("/binary")) {
+            ws.raw(new byte[] {(byte) (FIN | BINARY), (byte) 0xFF, (byte) 0x80}).flush(); // 7 more bytes never come
+            failsWith(ws, 1002);
+        }
+    }
+
     @ParameterizedTest(name = "opcode {0}")
     @ValueSource(ints = {TEXT, BINARY, CONT, PING, CLOSE})
     void refusesAnUnmaskedClientFrame(int opcode) throws Exception {
