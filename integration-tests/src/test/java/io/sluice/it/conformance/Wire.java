@@ -2,6 +2,7 @@ package io.sluice.it.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -65,7 +66,7 @@ final class Wire implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.connect(server, (int) READ_TIMEOUT.toMillis());
         socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
-        in = new DataInputStream(socket.getInputStream());
+        in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
     }
 
@@ -273,23 +274,6 @@ final class Wire implements AutoCloseable {
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
         }
         return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    /** Whether the server has sent nothing for {@code quiet} (and not closed). */
-    boolean isSilentFor(Duration quiet) throws IOException {
-        out.flush();
-        socket.setSoTimeout((int) quiet.toMillis());
-        try {
-            int b = in.read();
-            if (b < 0) {
-                return false;
-            }
-            throw new AssertionError("unexpected byte from the server: " + b);
-        } catch (SocketTimeoutException e) {
-            return true;
-        } finally {
-            socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
-        }
     }
 
     private String readLine() throws IOException {
