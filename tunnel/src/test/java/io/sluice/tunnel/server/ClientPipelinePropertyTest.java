@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * buffer stays referenced and nothing is logged as an unexpected failure. A valid stream's data reaches the backend
  * byte for byte.
  */
-class ClientPipelineProperties {
+class ClientPipelinePropertyTest {
     /** With {@code max-message-size: 100}, so that random input meets the 1009 path too. */
     private static final SluiceConfig LIMITED = config(100);
     private static final SluiceConfig UNLIMITED = config(0);

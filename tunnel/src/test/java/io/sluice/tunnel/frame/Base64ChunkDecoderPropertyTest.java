@@ -22,7 +22,7 @@ import net.jqwik.api.Tuple;
  * bytes, message after message; any text decodes in any split as in one piece, exactly when it is whole padded
  * quanta the JDK's decoder accepts, and fails only with 1007, releasing every buffer.
  */
-class Base64ChunkDecoderProperties {
+class Base64ChunkDecoderPropertyTest {
 
     /** Feeds one message's text in pieces; the decoded bytes as hex, or "1007". */
     private static String decode(Base64ChunkDecoder decoder, byte[] text, int[] cuts, LeakCheckingAllocator alloc) {
@@ -51,7 +51,7 @@ class Base64ChunkDecoderProperties {
         Base64ChunkDecoder decoder = new Base64ChunkDecoder();
         for (byte[] message : messages) {
             byte[] text = Base64.getEncoder().encode(message);
-            assertThat(decode(decoder, text, Utf8ValidatorProperties.cutPoints(cuts, text.length), alloc))
+            assertThat(decode(decoder, text, Utf8ValidatorPropertyTest.cutPoints(cuts, text.length), alloc))
                     .isEqualTo(HexFormat.of().formatHex(message));
         }
         assertThat(alloc.unreleased()).isEmpty();
@@ -62,7 +62,7 @@ class Base64ChunkDecoderProperties {
             @ForAll("cuts") List<Integer> cuts) {
         LeakCheckingAllocator alloc = new LeakCheckingAllocator();
         String whole = decode(new Base64ChunkDecoder(), text, new int[0], alloc);
-        String split = decode(new Base64ChunkDecoder(), text, Utf8ValidatorProperties.cutPoints(cuts, text.length),
+        String split = decode(new Base64ChunkDecoder(), text, Utf8ValidatorPropertyTest.cutPoints(cuts, text.length),
                 alloc);
         assertThat(split).isEqualTo(whole);
         assertThat(whole).isEqualTo(jdk(text));

@@ -31,7 +31,7 @@ import net.jqwik.api.Tuple;
  * model says whatever the reads' split; any stream (valid, mutated or random) has one outcome whatever the split,
  * ends only in a defined status, and leaves no buffer unreleased.
  */
-class ClientFrameDecoderProperties {
+class ClientFrameDecoderPropertyTest {
     private static final HexFormat HEX = HexFormat.of();
 
     /** One frame as sent: {@code lengthForm} 0 = minimal, 1 = at least 16-bit, 2 = 64-bit length encoding. */
@@ -272,7 +272,7 @@ class ClientFrameDecoderProperties {
         Arbitrary<Integer> maskKey = Arbitraries.integers();
         Arbitrary<Long> limit = Arbitraries.of(0L, 0L, 0L, 1L, 125L, 300L, 65_536L);
         return Combinators.combine(messages, close, randomWire(), encodings, maskKey, limit)
-                .as(ClientFrameDecoderProperties::stream);
+                .as(ClientFrameDecoderPropertyTest::stream);
     }
 
     private static Sample stream(List<Message> messages, byte[] close, byte[] trailer, List<Integer> forms,

@@ -22,7 +22,7 @@ import net.jqwik.api.Tuple;
  * Properties of the streaming {@link Utf8Validator}: fed in any split it finds the same first impossible byte as
  * fed whole, agrees with the JDK's strict decoder, and reports character boundaries exactly.
  */
-class Utf8ValidatorProperties {
+class Utf8ValidatorPropertyTest {
 
     /** Result of feeding {@code bytes} in the pieces {@code cuts} make: first bad index or -1, and completeness. */
     private record Verdict(int firstBad, boolean complete) {
@@ -97,13 +97,13 @@ class Utf8ValidatorProperties {
 
     @Provide
     Arbitrary<byte[]> validText() {
-        return ClientFrameDecoderProperties.utf8Text();
+        return ClientFrameDecoderPropertyTest.utf8Text();
     }
 
     /** Valid text with a few bytes changed, inserted or cut off, and sometimes plain random bytes. */
     @Provide
     Arbitrary<byte[]> mostlyText() {
-        Arbitrary<byte[]> mutated = Combinators.combine(ClientFrameDecoderProperties.utf8Text(),
+        Arbitrary<byte[]> mutated = Combinators.combine(ClientFrameDecoderPropertyTest.utf8Text(),
                 Arbitraries.integers().list().ofMaxSize(4), Arbitraries.integers().between(0, 3))
                 .as((text, changes, trim) -> {
                     byte[] bytes = Arrays.copyOf(text, Math.max(0, text.length - trim));
@@ -113,7 +113,7 @@ class Utf8ValidatorProperties {
                     return bytes;
                 });
         return Arbitraries.frequencyOf(
-                Tuple.of(2, ClientFrameDecoderProperties.utf8Text()),
+                Tuple.of(2, ClientFrameDecoderPropertyTest.utf8Text()),
                 Tuple.of(5, mutated),
                 Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMaxSize(16)));
     }

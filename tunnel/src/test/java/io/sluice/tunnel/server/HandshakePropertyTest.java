@@ -27,7 +27,7 @@ import net.jqwik.api.Tuple;
  * statuses (101 only for a request that passes every check), or, for a head that announces a body, closed by the
  * handshake timeout; every buffer is released.
  */
-class HandshakeProperties {
+class HandshakePropertyTest {
     private static final String GOOD_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
     private static final SluiceConfig CONFIG = TestConfigs.config(
             TestConfigs.route("/echo", FrameType.TEXT, List.of(), Duration.ZERO, Duration.ZERO),
