@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.sluice.tunnel.property.Gen;
+import io.sluice.tunnel.property.Property;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of {@link Base64ChunkDecoder}: the standard encoding of any bytes, split anywhere, decodes to those
@@ -23,6 +20,15 @@ import net.jqwik.api.Tuple;
  * quanta the JDK's decoder accepts, and fails only with 1007, releasing every buffer.
  */
 class Base64ChunkDecoderPropertyTest {
+    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    /** One message's bytes, its base64 text, and where that text is split into reads. */
+    record Message(byte[] bytes, byte[] text, int[] cuts) {
+    }
+
+    /** Any text and where it is split. */
+    record Text(byte[] text, int[] cuts) {
+    }
 
     /** Feeds one message's text in pieces; the decoded bytes as hex, or "1007". */
     private static String decode(Base64ChunkDecoder decoder, byte[] text, int[] cuts, LeakCheckingAllocator alloc) {
@@ -44,29 +50,32 @@ class Base64ChunkDecoderPropertyTest {
         return HexFormat.of().formatHex(out.toByteArray());
     }
 
-    @Property(tries = 300)
-    void encodedBytesDecodeBackWhateverTheSplit(@ForAll("messages") List<byte[]> messages,
-            @ForAll("cuts") List<Integer> cuts) {
-        LeakCheckingAllocator alloc = new LeakCheckingAllocator();
-        Base64ChunkDecoder decoder = new Base64ChunkDecoder();
-        for (byte[] message : messages) {
-            byte[] text = Base64.getEncoder().encode(message);
-            assertThat(decode(decoder, text, Utf8ValidatorPropertyTest.cutPoints(cuts, text.length), alloc))
-                    .isEqualTo(HexFormat.of().formatHex(message));
-        }
-        assertThat(alloc.unreleased()).isEmpty();
+    @Test
+    void encodedBytesDecodeBackWhateverTheSplit() {
+        Property.forAll(300, g -> g.list(1, 4, () -> message(g)), messages -> {
+            LeakCheckingAllocator alloc = new LeakCheckingAllocator();
+            Base64ChunkDecoder decoder = new Base64ChunkDecoder();
+            for (Message message : messages) {
+                assertThat(decode(decoder, message.text(), message.cuts(), alloc))
+                        .isEqualTo(HexFormat.of().formatHex(message.bytes()));
+            }
+            assertThat(alloc.unreleased()).isEmpty();
+        });
     }
 
-    @Property(tries = 500)
-    void anyTextHasOneOutcomeWhateverTheSplitAndAgreesWithTheJdk(@ForAll("base64ish") byte[] text,
-            @ForAll("cuts") List<Integer> cuts) {
-        LeakCheckingAllocator alloc = new LeakCheckingAllocator();
-        String whole = decode(new Base64ChunkDecoder(), text, new int[0], alloc);
-        String split = decode(new Base64ChunkDecoder(), text, Utf8ValidatorPropertyTest.cutPoints(cuts, text.length),
-                alloc);
-        assertThat(split).isEqualTo(whole);
-        assertThat(whole).isEqualTo(jdk(text));
-        assertThat(alloc.unreleased()).isEmpty();
+    @Test
+    void anyTextHasOneOutcomeWhateverTheSplitAndAgreesWithTheJdk() {
+        Property.forAll(500, g -> {
+            byte[] text = base64ish(g);
+            return new Text(text, g.cuts(text.length, 6));
+        }, in -> {
+            LeakCheckingAllocator alloc = new LeakCheckingAllocator();
+            String whole = decode(new Base64ChunkDecoder(), in.text(), new int[0], alloc);
+            String split = decode(new Base64ChunkDecoder(), in.text(), in.cuts(), alloc);
+            assertThat(split).isEqualTo(whole);
+            assertThat(whole).isEqualTo(jdk(in.text()));
+            assertThat(alloc.unreleased()).isEmpty();
+        });
     }
 
     /** The JDK's verdict, stricter where Sluice is: a message must be whole 4-character quanta. */
@@ -81,31 +90,25 @@ class Base64ChunkDecoderPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<byte[]>> messages() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(40).list().ofMinSize(1).ofMaxSize(4);
+    private static Message message(Gen g) {
+        byte[] bytes = g.bytes(40);
+        byte[] text = Base64.getEncoder().encode(bytes);
+        return new Message(bytes, text, g.cuts(text.length, 6));
     }
 
     /** Mostly alphabet and padding characters, so that many samples are valid or nearly so. */
-    @Provide
-    Arbitrary<byte[]> base64ish() {
-        Arbitrary<Character> c = Arbitraries.frequencyOf(
-                Tuple.of(20, Arbitraries.chars().with(
-                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray())),
-                Tuple.of(3, Arbitraries.just('=')),
-                Tuple.of(1, Arbitraries.chars().with(" \r\n-_.\u00e9".toCharArray())));
-        Arbitrary<byte[]> random = c.list().ofMaxSize(16).map(chars -> {
-            StringBuilder s = new StringBuilder();
-            chars.forEach(s::append);
-            return s.toString().getBytes(StandardCharsets.UTF_8);
-        });
-        Arbitrary<byte[]> encoded = Arbitraries.bytes().array(byte[].class).ofMaxSize(12)
-                .map(b -> Base64.getEncoder().encode(b));
-        return Arbitraries.frequencyOf(Tuple.of(3, random), Tuple.of(1, encoded));
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> cuts() {
-        return Arbitraries.integers().between(0, 100).list().ofMaxSize(6);
+    private static byte[] base64ish(Gen g) {
+        if (g.oneIn(4)) {
+            return Base64.getEncoder().encode(g.bytes(12));
+        }
+        StringBuilder s = new StringBuilder();
+        for (int n = g.size(0, 16); n > 0; n--) {
+            s.append(switch (g.weighted(20, 3, 1)) {
+                case 0 -> ALPHABET.charAt(g.between(0, ALPHABET.length() - 1));
+                case 1 -> '=';
+                default -> " \r\n-_.\u00e9".charAt(g.between(0, 6));
+            });
+        }
+        return s.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.tunnel.property.Gen;
+import io.sluice.tunnel.property.Property;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,13 +20,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of {@link ClientFrameDecoder} over generated client byte streams: a valid stream decodes to what its
@@ -39,12 +35,6 @@ class ClientFrameDecoderPropertyTest {
         boolean control() {
             return opcode >= ClientFrames.CLOSE;
         }
-
-        @Override
-        public String toString() {
-            return "Frame(op=%d fin=%s len=%d form=%d mask=%08x %s)".formatted(opcode, fin, payload.length,
-                    lengthForm, maskKey, payload.length > 40 ? "…" : HEX.formatHex(payload));
-        }
     }
 
     /** A generated client byte stream: frames, bytes after them, and the decoder's message limit (0 = none). */
@@ -55,41 +45,52 @@ class ClientFrameDecoderPropertyTest {
             out.writeBytes(trailer);
             return out.toByteArray();
         }
+    }
 
-        @Override
-        public String toString() {
-            return "Sample(frames=%s, trailer=%s, maxMessageSize=%d)".formatted(frames, HEX.formatHex(trailer),
-                    maxMessageSize);
-        }
+    /** A stream as sent, the bytes that are fed (the stream's, maybe changed) and where they are split. */
+    record Input(Sample stream, byte[] wire, int[] cuts) {
     }
 
     // ---- properties ----
 
-    @Property(tries = 300)
-    void aValidStreamDecodesToItsModelWhateverTheSplit(@ForAll("validStreams") Sample stream,
-            @ForAll("cuts") List<Integer> cuts) {
-        byte[] wire = stream.wire();
-        List<String> expected = model(stream);
-        assertThat(decode(wire, new int[0], stream.maxMessageSize())).isEqualTo(expected);
-        assertThat(decode(wire, cutPoints(cuts, wire.length), stream.maxMessageSize())).isEqualTo(expected);
+    @Test
+    void aValidStreamDecodesToItsModelWhateverTheSplit() {
+        Property.forAll(300, g -> split(validStream(g), g), in -> {
+            List<String> expected = model(in.stream());
+            assertThat(decode(in.wire(), new int[0], in.stream().maxMessageSize())).isEqualTo(expected);
+            assertThat(decode(in.wire(), in.cuts(), in.stream().maxMessageSize())).isEqualTo(expected);
+        });
     }
 
-    @Property(tries = 300)
-    void aMutatedStreamHasOneOutcomeWhateverTheSplit(@ForAll("validStreams") Sample stream,
-            @ForAll("mutations") List<Integer> mutations, @ForAll("cuts") List<Integer> cuts) {
-        byte[] wire = stream.wire();
-        for (int i = 0; i + 1 < mutations.size() && wire.length > 0; i += 2) {
-            wire[Math.floorMod(mutations.get(i), wire.length)] ^= (byte) (mutations.get(i + 1) | 1);
-        }
-        List<String> whole = decode(wire, new int[0], stream.maxMessageSize());
-        assertThat(decode(wire, cutPoints(cuts, wire.length), stream.maxMessageSize())).isEqualTo(whole);
+    @Test
+    void aMutatedStreamHasOneOutcomeWhateverTheSplit() {
+        Property.forAll(300, g -> {
+            Sample stream = validStream(g);
+            byte[] wire = stream.wire();
+            for (int n = g.between(1, 3); n > 0 && wire.length > 0; n--) {
+                wire[g.between(0, wire.length - 1)] ^= (byte) (g.between(0, 255) | 1);
+            }
+            return new Input(stream, wire, g.cuts(wire.length, 30));
+        }, in -> {
+            List<String> whole = decode(in.wire(), new int[0], in.stream().maxMessageSize());
+            assertThat(decode(in.wire(), in.cuts(), in.stream().maxMessageSize())).isEqualTo(whole);
+        });
     }
 
-    @Property(tries = 300)
-    void randomBytesHaveOneOutcomeWhateverTheSplit(@ForAll("randomWire") byte[] wire,
-            @ForAll("cuts") List<Integer> cuts) {
-        List<String> whole = decode(wire, new int[0], 0);
-        assertThat(decode(wire, cutPoints(cuts, wire.length), 0)).isEqualTo(whole);
+    @Test
+    void randomBytesHaveOneOutcomeWhateverTheSplit() {
+        Property.forAll(300, g -> {
+            byte[] wire = g.bytes(200);
+            return new Input(null, wire, g.cuts(wire.length, 30));
+        }, in -> {
+            List<String> whole = decode(in.wire(), new int[0], 0);
+            assertThat(decode(in.wire(), in.cuts(), 0)).isEqualTo(whole);
+        });
+    }
+
+    private static Input split(Sample stream, Gen g) {
+        byte[] wire = stream.wire();
+        return new Input(stream, wire, g.cuts(wire.length, 30));
     }
 
     // ---- running the decoder ----
@@ -121,10 +122,6 @@ class ClientFrameDecoderPropertyTest {
         assertThat(decoder.bufferedBytes()).isZero();
         assertThat(alloc.unreleased()).as("buffers still referenced").isEmpty();
         return out.finish();
-    }
-
-    private static int[] cutPoints(List<Integer> cuts, int length) {
-        return cuts.stream().mapToInt(c -> Math.floorMod(c, length + 1)).sorted().toArray();
     }
 
     private static void drain(EmbeddedChannel ch, Normaliser out) {
@@ -260,19 +257,22 @@ class ClientFrameDecoderPropertyTest {
 
     // ---- generators ----
 
-    /** A data message: its content, where it is cut into fragments, and the control frames between fragments. */
-    record Message(boolean text, byte[] content, List<Integer> cuts, List<List<byte[]>> pings) {
+    /** A data message: its content, where it is cut into fragments, and the control frames after each fragment. */
+    record Message(boolean text, byte[] content, int[] cuts, List<List<byte[]>> pings) {
     }
 
-    @Provide
-    Arbitrary<Sample> validStreams() {
-        Arbitrary<List<Message>> messages = message().list().ofMaxSize(4);
-        Arbitrary<byte[]> close = closePayload().injectNull(0.5);
-        Arbitrary<List<Integer>> encodings = Arbitraries.integers().between(0, 2).list().ofMinSize(1).ofMaxSize(8);
-        Arbitrary<Integer> maskKey = Arbitraries.integers();
-        Arbitrary<Long> limit = Arbitraries.of(0L, 0L, 0L, 1L, 125L, 300L, 65_536L);
-        return Combinators.combine(messages, close, randomWire(), encodings, maskKey, limit)
-                .as(ClientFrameDecoderPropertyTest::stream);
+    /**
+     * Up to four messages, fragmented or not, with PINGs and PONGs between fragments, in a mix of length encodings,
+     * then maybe a CLOSE and bytes after it; with a message limit or none.
+     */
+    static Sample validStream(Gen g) {
+        List<Message> messages = g.list(0, 4, () -> message(g));
+        byte[] close = g.bool() ? null : closePayload(g);
+        byte[] trailer = g.bytes(200);
+        List<Integer> forms = g.list(1, 8, () -> g.between(0, 2));
+        int maskKey = g.anyInt();
+        long limit = g.oneOf(0L, 0L, 0L, 1L, 125L, 300L, 65_536L);
+        return stream(messages, close, trailer, forms, maskKey, limit);
     }
 
     private static Sample stream(List<Message> messages, byte[] close, byte[] trailer, List<Integer> forms,
@@ -280,8 +280,7 @@ class ClientFrameDecoderPropertyTest {
         List<Frame> frames = new ArrayList<>();
         Random keys = new Random(maskKey);
         for (Message m : messages) {
-            int[] cuts = m.cuts().stream().mapToInt(c -> Math.floorMod(c, m.content().length + 1)).sorted()
-                    .toArray();
+            int[] cuts = m.cuts();
             int from = 0;
             for (int i = 0; i <= cuts.length; i++) {
                 int to = i < cuts.length ? cuts[i] : m.content().length;
@@ -305,80 +304,38 @@ class ClientFrameDecoderPropertyTest {
         return new Sample(frames, close == null ? new byte[0] : trailer, limit);
     }
 
-    private static Arbitrary<Message> message() {
-        Arbitrary<Boolean> text = Arbitraries.of(true, false);
-        Arbitrary<byte[]> content = Arbitraries.frequencyOf(
-                Tuple.of(8, utf8Text()),
-                Tuple.of(4, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
-                Tuple.of(1, boundarySized()));
-        Arbitrary<List<Integer>> cuts = Arbitraries.integers().between(0, 70_000).list().ofMaxSize(4);
-        Arbitrary<List<List<byte[]>>> pings = Arbitraries.bytes().array(byte[].class).ofMaxSize(125).list()
-                .ofMaxSize(2).list().ofMaxSize(4);
-        return Combinators.combine(text, content, cuts, pings).as((t, c, k, p) -> {
-            // a text message carries UTF-8; the bytes arbitrary stands for binary only
-            byte[] bytes = t && !isUtf8(c) ? new String(c, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)
-                    : c;
-            return new Message(t, bytes, k, p);
-        });
-    }
-
-    /** Valid UTF-8 of every sequence length, from code points (no surrogates). */
-    static Arbitrary<byte[]> utf8Text() {
-        Arbitrary<Integer> codePoint = Arbitraries.oneOf(
-                Arbitraries.integers().between(0, 0x7F),
-                Arbitraries.integers().between(0x80, 0x7FF),
-                Arbitraries.integers().between(0x800, 0xFFFF).filter(cp -> cp < 0xD800 || cp > 0xDFFF),
-                Arbitraries.integers().between(0x10000, 0x10FFFF));
-        return codePoint.list().ofMaxSize(60).map(cps -> {
-            StringBuilder s = new StringBuilder();
-            cps.forEach(s::appendCodePoint);
-            return s.toString().getBytes(StandardCharsets.UTF_8);
-        });
-    }
-
-    /** Payloads at the length encodings' boundaries, filled from a seed (cheap to generate and to shrink). */
-    private static Arbitrary<byte[]> boundarySized() {
-        return Combinators.combine(Arbitraries.of(125, 126, 127, 65_535, 65_536), Arbitraries.longs())
-                .as((size, seed) -> {
-                    byte[] bytes = new byte[size];
-                    new Random(seed).nextBytes(bytes);
-                    return bytes;
-                });
+    private static Message message(Gen g) {
+        boolean text = g.bool();
+        byte[] content = switch (g.weighted(8, 4, 1)) {
+            case 0 -> g.utf8(60);
+            case 1 -> g.bytes(300);
+            // payloads at the length encodings' boundaries
+            default -> g.bytesOfSize(g.oneOf(125, 126, 127, 65_535, 65_536));
+        };
+        // a text message carries UTF-8; random bytes stand for binary only
+        byte[] bytes = text && !isUtf8(content)
+                ? new String(content, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8) : content;
+        int[] cuts = g.cuts(bytes.length, 4);
+        List<List<byte[]>> pings = g.list(0, 4, () -> g.list(0, 2, () -> g.bytes(125)));
+        return new Message(text, bytes, cuts, pings);
     }
 
     /** A valid CLOSE payload: empty, or a code RFC 6455 allows on the wire and a short UTF-8 reason. */
-    private static Arbitrary<byte[]> closePayload() {
-        Arbitrary<Integer> code = Arbitraries.oneOf(
-                Arbitraries.of(1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014),
-                Arbitraries.integers().between(3000, 4999));
-        Arbitrary<byte[]> withCode = Combinators.combine(code, utf8Text()).as((c, reason) -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(c >>> 8);
-            out.write(c);
-            String text = new String(reason, StandardCharsets.UTF_8);
-            while (text.getBytes(StandardCharsets.UTF_8).length > 123) {
-                text = text.substring(0, text.offsetByCodePoints(0, text.codePointCount(0, text.length()) - 1));
-            }
-            out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
-            return out.toByteArray();
-        });
-        return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(new byte[0])),
-                Tuple.of(5, withCode));
-    }
-
-    @Provide
-    Arbitrary<byte[]> randomWire() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> cuts() {
-        return Arbitraries.integers().between(0, 140_000).list().ofMaxSize(30);
-    }
-
-    @Provide
-    Arbitrary<List<Integer>> mutations() {
-        return Arbitraries.integers().list().ofMinSize(2).ofMaxSize(6);
+    private static byte[] closePayload(Gen g) {
+        if (g.oneIn(6)) {
+            return new byte[0];
+        }
+        int code = g.bool() ? g.oneOf(1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014)
+                : g.between(3000, 4999);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(code >>> 8);
+        out.write(code);
+        String text = new String(g.utf8(60), StandardCharsets.UTF_8);
+        while (text.getBytes(StandardCharsets.UTF_8).length > 123) {
+            text = text.substring(0, text.offsetByCodePoints(0, text.codePointCount(0, text.length()) - 1));
+        }
+        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     private static boolean isUtf8(byte[] bytes) {

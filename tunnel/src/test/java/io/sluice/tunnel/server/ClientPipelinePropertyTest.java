@@ -11,19 +11,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.frame.Utf8Validator;
+import io.sluice.tunnel.property.Gen;
+import io.sluice.tunnel.property.Property;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -40,83 +37,74 @@ class ClientPipelinePropertyTest {
 
     /** One client frame as sent. */
     record Frame(int firstByte, byte[] payload, int maskKey) {
-        @Override
-        public String toString() {
-            return "Frame(%02x %s)".formatted(firstByte, java.util.HexFormat.of().formatHex(payload));
-        }
     }
 
-    /** A connection: the subprotocol asked for (none = the route's text), the frames, byte changes, read cuts. */
-    record Sample(String subprotocol, List<Frame> frames, List<Integer> changes, List<Integer> cuts) {
-        byte[] wire() {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            frames.forEach(f -> encode(out, f));
-            byte[] wire = out.toByteArray();
-            for (int i = 0; i + 1 < changes.size() && wire.length > 0; i += 2) {
-                wire[Math.floorMod(changes.get(i), wire.length)] ^= (byte) (changes.get(i + 1) | 1);
+    /**
+     * A connection: the subprotocol asked for (none = the route's text), the frames, the bytes fed (the frames', a
+     * few of them changed) and where they are split into reads.
+     */
+    record Sample(String subprotocol, List<Frame> frames, byte[] wire, int[] cuts) {
+    }
+
+    @Test
+    void anyClientBytesEndInADefinedCloseWithNothingLeaked() {
+        Property.forAll(300, ClientPipelinePropertyTest::sample, sample -> {
+            ListAppender<ILoggingEvent> log = watchLog();
+            try {
+                EmbeddedConnection connection = upgrade(LIMITED, sample.subprotocol());
+                feed(connection, sample.wire(), sample.cuts());
+                List<int[]> frames = serverFrames(connection.written());
+                int closes = 0;
+                for (int[] frame : frames) {
+                    assertThat(frame[0]).as("only PONG and CLOSE, the backend is silent").isIn(0xA, 0x8);
+                    assertThat(closes).as("nothing after a CLOSE").isZero();
+                    if (frame[0] == 0x8) {
+                        closes++;
+                        assertThat(WebSocketCloseStatus.isValidStatusCode(frame[1])).as("close code %d", frame[1])
+                                .isTrue();
+                    }
+                }
+                if (closes == 0) {
+                    connection.client.close(); // the client goes away: nobody to send a CLOSE to
+                }
+                connection.advance(5);
+                assertThat(connection.client.isOpen()).isFalse();
+                assertThat(connection.backend.isOpen()).isFalse();
+                assertThat(connection.registry.count("released")).isEqualTo(1);
+                assertThat(connection.finish()).as("buffers still referenced").isEmpty();
+                assertThat(log.list).as("nothing logged as unexpected").noneMatch(e -> e.getLevel()
+                        .isGreaterOrEqual(Level.WARN));
+            } finally {
+                unwatchLog(log);
             }
-            return wire;
-        }
+        });
     }
 
-    @Property(tries = 300)
-    void anyClientBytesEndInADefinedCloseWithNothingLeaked(@ForAll("samples") Sample sample) {
-        ListAppender<ILoggingEvent> log = watchLog();
-        try {
-            EmbeddedConnection connection = upgrade(LIMITED, sample.subprotocol());
-            byte[] wire = sample.wire();
-            feed(connection, wire, sample.cuts());
-            List<int[]> frames = serverFrames(connection.written());
-            int closes = 0;
-            for (int[] frame : frames) {
-                assertThat(frame[0]).as("only PONG and CLOSE, the backend is silent").isIn(0xA, 0x8);
-                assertThat(closes).as("nothing after a CLOSE").isZero();
-                if (frame[0] == 0x8) {
-                    closes++;
-                    assertThat(WebSocketCloseStatus.isValidStatusCode(frame[1])).as("close code %d", frame[1])
-                            .isTrue();
+    @Test
+    void aValidBinaryStreamReachesTheBackendWholeAndEveryPingIsAnswered() {
+        Property.forAll(200, ClientPipelinePropertyTest::validSample, sample -> {
+            EmbeddedConnection connection = upgrade(UNLIMITED, "binary");
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            List<String> pings = new ArrayList<>();
+            for (Frame f : sample.frames()) {
+                if ((f.firstByte() & 0x0F) == 0x9) {
+                    pings.add(HexFormat.of().formatHex(f.payload()));
+                } else if ((f.firstByte() & 0x08) == 0) {
+                    data.writeBytes(f.payload());
                 }
             }
-            if (closes == 0) {
-                connection.client.close(); // the client goes away: nobody to send a CLOSE to
-            }
+            feed(connection, sample.wire(), sample.cuts());
+            assertThat(connection.backendGot()).isEqualTo(data.toByteArray());
+            List<String> pongs = serverFrames(connection.written()).stream()
+                    .peek(frame -> assertThat(frame[0]).isEqualTo(0xA))
+                    .map(frame -> HexFormat.of().formatHex(Arrays.copyOfRange(toBytes(frame), 2, frame.length)))
+                    .toList();
+            assertThat(pongs).isEqualTo(pings);
+            connection.client.close();
             connection.advance(5);
-            assertThat(connection.client.isOpen()).isFalse();
-            assertThat(connection.backend.isOpen()).isFalse();
             assertThat(connection.registry.count("released")).isEqualTo(1);
-            assertThat(connection.finish()).as("buffers still referenced").isEmpty();
-            assertThat(log.list).as("nothing logged as unexpected").noneMatch(e -> e.getLevel().isGreaterOrEqual(
-                    Level.WARN));
-        } finally {
-            unwatchLog(log);
-        }
-    }
-
-    @Property(tries = 200)
-    void aValidBinaryStreamReachesTheBackendWholeAndEveryPingIsAnswered(
-            @ForAll("validFrames") List<Frame> frames, @ForAll("cuts") List<Integer> cuts) {
-        EmbeddedConnection connection = upgrade(UNLIMITED, "binary");
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        List<String> pings = new ArrayList<>();
-        for (Frame f : frames) {
-            if ((f.firstByte() & 0x0F) == 0x9) {
-                pings.add(java.util.HexFormat.of().formatHex(f.payload()));
-            } else if ((f.firstByte() & 0x08) == 0) {
-                data.writeBytes(f.payload());
-            }
-        }
-        feed(connection, new Sample("binary", frames, List.of(), cuts).wire(), cuts);
-        assertThat(connection.backendGot()).isEqualTo(data.toByteArray());
-        List<String> pongs = serverFrames(connection.written()).stream()
-                .peek(frame -> assertThat(frame[0]).isEqualTo(0xA))
-                .map(frame -> java.util.HexFormat.of().formatHex(Arrays.copyOfRange(
-                        toBytes(frame), 2, frame.length)))
-                .toList();
-        assertThat(pongs).isEqualTo(pings);
-        connection.client.close();
-        connection.advance(5);
-        assertThat(connection.registry.count("released")).isEqualTo(1);
-        assertThat(connection.finish()).isEmpty();
+            assertThat(connection.finish()).isEmpty();
+        });
     }
 
     // ---- driving the connection ----
@@ -137,8 +125,7 @@ class ClientPipelinePropertyTest {
         return connection;
     }
 
-    private static void feed(EmbeddedConnection connection, byte[] wire, List<Integer> cuts) {
-        int[] points = cuts.stream().mapToInt(c -> Math.floorMod(c, wire.length + 1)).sorted().toArray();
+    private static void feed(EmbeddedConnection connection, byte[] wire, int[] points) {
         int from = 0;
         for (int i = 0; i <= points.length && connection.client.isOpen(); i++) {
             int to = i < points.length ? points[i] : wire.length;
@@ -220,46 +207,57 @@ class ClientPipelinePropertyTest {
 
     // ---- generators ----
 
-    @Provide
-    Arbitrary<Sample> samples() {
-        Arbitrary<String> subprotocol = Arbitraries.of("binary", "base64").injectNull(0.34);
-        Arbitrary<Integer> firstByte = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.of(0x81, 0x82, 0x80, 0x01, 0x02, 0x00, 0x89, 0x8A, 0x88)),
-                Tuple.of(1, Arbitraries.integers().between(0, 255)));
-        Arbitrary<byte[]> payload = Arbitraries.oneOf(
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
-                Arbitraries.strings().withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-                        .ofMaxLength(40).map(s -> s.getBytes(StandardCharsets.US_ASCII)),
-                Arbitraries.strings().all().ofMaxLength(40).map(s -> s.getBytes(StandardCharsets.UTF_8)),
-                Arbitraries.integers().between(0, 0xFFFF).map(code -> new byte[] {(byte) (code >>> 8),
-                    (byte) (int) code}));
-        Arbitrary<Frame> frame = Combinators.combine(firstByte, payload, Arbitraries.integers()).as(Frame::new);
-        return Combinators.combine(subprotocol, frame.list().ofMaxSize(6),
-                Arbitraries.integers().list().ofMaxSize(4), cuts()).as(Sample::new);
+    /** Up to six frames of mostly sensible first bytes and payloads (binary, base64, text, a close code). */
+    private static Sample sample(Gen g) {
+        String subprotocol = g.oneIn(3) ? null : g.oneOf("binary", "base64");
+        List<Frame> frames = g.list(0, 6, () -> new Frame(firstByte(g), payload(g), g.anyInt()));
+        byte[] wire = wire(frames);
+        for (int n = g.between(0, 2); n > 0 && wire.length > 0; n--) {
+            wire[g.between(0, wire.length - 1)] ^= (byte) (g.between(0, 255) | 1);
+        }
+        return new Sample(subprotocol, frames, wire, g.cuts(wire.length, 8));
     }
 
-    /** Valid binary messages (fragmented or not) with PINGs between frames; no CLOSE. */
-    @Provide
-    Arbitrary<List<Frame>> validFrames() {
-        Arbitrary<byte[]> payload = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        Arbitrary<List<Frame>> message = Combinators.combine(payload.list().ofMinSize(1).ofMaxSize(3),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(125).injectNull(0.5), Arbitraries.integers())
-                .as((parts, ping, mask) -> {
-                    List<Frame> frames = new ArrayList<>();
-                    for (int i = 0; i < parts.size(); i++) {
-                        int op = i == 0 ? 0x2 : 0x0;
-                        frames.add(new Frame((i == parts.size() - 1 ? 0x80 : 0) | op, parts.get(i), mask + i));
-                        if (ping != null && i < parts.size() - 1) {
-                            frames.add(new Frame(0x89, ping, ~mask));
-                        }
-                    }
-                    return frames;
-                });
-        return message.list().ofMaxSize(3).map(ms -> ms.stream().flatMap(List::stream).toList());
+    private static int firstByte(Gen g) {
+        return g.weighted(6, 1) == 0 ? g.oneOf(0x81, 0x82, 0x80, 0x01, 0x02, 0x00, 0x89, 0x8A, 0x88)
+                : g.between(0, 255);
     }
 
-    @Provide
-    Arbitrary<List<Integer>> cuts() {
-        return Arbitraries.integers().between(0, 2000).list().ofMaxSize(8);
+    private static byte[] payload(Gen g) {
+        return switch (g.between(0, 3)) {
+            case 0 -> g.bytes(200);
+            case 1 -> g.string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=", 40)
+                    .getBytes(StandardCharsets.US_ASCII);
+            case 2 -> g.string(Character.MIN_VALUE, Character.MAX_VALUE, 40).getBytes(StandardCharsets.UTF_8);
+            default -> {
+                int code = g.between(0, 0xFFFF);
+                yield new byte[] {(byte) (code >>> 8), (byte) code};
+            }
+        };
+    }
+
+    /** Up to three valid binary messages (fragmented or not) with a PING between fragments; no CLOSE. */
+    private static Sample validSample(Gen g) {
+        List<Frame> frames = new ArrayList<>();
+        for (int m = g.size(0, 3); m > 0; m--) {
+            List<byte[]> parts = g.list(1, 3, () -> g.bytes(300));
+            byte[] ping = g.bool() ? null : g.bytes(125);
+            int mask = g.anyInt();
+            for (int i = 0; i < parts.size(); i++) {
+                int op = i == 0 ? 0x2 : 0x0;
+                frames.add(new Frame((i == parts.size() - 1 ? 0x80 : 0) | op, parts.get(i), mask + i));
+                if (ping != null && i < parts.size() - 1) {
+                    frames.add(new Frame(0x89, ping, ~mask));
+                }
+            }
+        }
+        byte[] wire = wire(frames);
+        return new Sample("binary", frames, wire, g.cuts(wire.length, 8));
+    }
+
+    private static byte[] wire(List<Frame> frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        frames.forEach(f -> encode(out, f));
+        return out.toByteArray();
     }
 }

@@ -8,18 +8,15 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.property.Gen;
+import io.sluice.tunnel.property.Property;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of the handshake checks over random header sets: {@link Handshake#check} never throws and gives only
@@ -35,26 +32,29 @@ class HandshakePropertyTest {
                     Duration.ZERO));
     private static final RouteTable ROUTES = new RouteTable(CONFIG);
 
+    /** One header line. */
+    record Header(String name, String value) {
+    }
+
     /** A request head: method, target, version and header lines in order (names may repeat). */
-    record Head(String method, String target, String version, List<Tuple.Tuple2<String, String>> headers) {
+    record Head(String method, String target, String version, List<Header> headers) {
         String text() {
             StringBuilder s = new StringBuilder(method + " " + target + " " + version + "\r\n");
-            headers.forEach(h -> s.append(h.get1()).append(": ").append(h.get2()).append("\r\n"));
+            headers.forEach(h -> s.append(h.name()).append(": ").append(h.value()).append("\r\n"));
             return s.append("\r\n").toString();
-        }
-
-        @Override
-        public String toString() {
-            return text().replace("\r\n", "⏎ ");
         }
     }
 
-    @Property(tries = 500)
-    void checkGivesADefinedVerdictForAnyHeaderSet(@ForAll("heads") Head head) {
+    @Test
+    void checkGivesADefinedVerdictForAnyHeaderSet() {
+        Property.forAll(500, HandshakePropertyTest::head, HandshakePropertyTest::checkGivesADefinedVerdict);
+    }
+
+    private static void checkGivesADefinedVerdict(Head head) {
         FullHttpRequest request = new DefaultFullHttpRequest(
                 head.version().equals("HTTP/1.0") ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
                 HttpMethod.valueOf(head.method()), head.target());
-        head.headers().forEach(h -> request.headers().add(h.get1(), h.get2()));
+        head.headers().forEach(h -> request.headers().add(h.name(), h.value()));
         try {
             Handshake.Verdict verdict = Handshake.check(request, ROUTES);
             if (verdict instanceof Handshake.Rejected rejected) {
@@ -73,8 +73,12 @@ class HandshakePropertyTest {
         }
     }
 
-    @Property(tries = 300)
-    void theHttpPhaseAnswersADefinedStatusAndReleasesEverything(@ForAll("heads") Head head) {
+    @Test
+    void theHttpPhaseAnswersADefinedStatusAndReleasesEverything() {
+        Property.forAll(300, HandshakePropertyTest::head, HandshakePropertyTest::theHttpPhaseAnswersADefinedStatus);
+    }
+
+    private static void theHttpPhaseAnswersADefinedStatus(Head head) {
         EmbeddedConnection connection = new EmbeddedConnection(CONFIG);
         byte[] bytes = head.text().getBytes(StandardCharsets.UTF_8);
         connection.read(bytes, 0, bytes.length);
@@ -82,8 +86,8 @@ class HandshakePropertyTest {
         if (response.isEmpty()) {
             // a head that announces a body (Content-Length, Transfer-Encoding) waits for it, bounded by the timeout
             assertThat(head.headers()).as("only a request with a body may wait")
-                    .anyMatch(h -> h.get1().equalsIgnoreCase("Content-Length")
-                            || h.get1().equalsIgnoreCase("Transfer-Encoding"));
+                    .anyMatch(h -> h.name().equalsIgnoreCase("Content-Length")
+                            || h.name().equalsIgnoreCase("Transfer-Encoding"));
             connection.advance(11);
             assertThat(connection.client.isOpen()).as("closed by handshake-timeout").isFalse();
             assertThat(connection.finish()).as("buffers still referenced").isEmpty();
@@ -110,49 +114,38 @@ class HandshakePropertyTest {
 
     // ---- generators ----
 
-    @Provide
-    Arbitrary<Head> heads() {
-        Arbitrary<String> method = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just("GET")),
-                Tuple.of(1, Arbitraries.of("POST", "HEAD", "OPTIONS", "PUT")));
-        Arbitrary<String> target = Arbitraries.of("/echo", "/echo/x?q=1", "/guarded", "/other", "/echo%2Fa",
-                "/%zz", "/echo%00", "http://h/echo", "*", "/echo#frag", "/gu%61rded");
-        Arbitrary<String> version = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just("HTTP/1.1")),
-                Tuple.of(1, Arbitraries.just("HTTP/1.0")));
-        Arbitrary<List<Tuple.Tuple2<String, String>>> headers = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.just(List.of(
-                        Tuple.of("Host", "127.0.0.1"), Tuple.of("Upgrade", "websocket"),
-                        Tuple.of("Connection", "Upgrade"), Tuple.of("Sec-WebSocket-Version", "13"),
-                        Tuple.of("Sec-WebSocket-Key", GOOD_KEY)))),
-                Tuple.of(1, Arbitraries.just(List.<Tuple.Tuple2<String, String>>of())));
-        Arbitrary<List<Tuple.Tuple2<String, String>>> extra = header().list().ofMaxSize(6);
-        Arbitrary<List<Integer>> dropped = Arbitraries.integers().between(0, 4).list().ofMaxSize(3);
-        return Combinators.combine(method, target, version, headers, extra, dropped)
-                .as((m, t, v, base, more, drop) -> {
-                    List<Tuple.Tuple2<String, String>> all = new java.util.ArrayList<>();
-                    for (int i = 0; i < base.size(); i++) {
-                        if (!drop.contains(i)) {
-                            all.add(base.get(i));
-                        }
-                    }
-                    all.addAll(more);
-                    return new Head(m, t, v, all);
-                });
+    /** Mostly a good upgrade with a few of its headers dropped and odd ones added; sometimes none of them. */
+    private static Head head(Gen g) {
+        String method = g.weighted(8, 1) == 0 ? "GET" : g.oneOf("POST", "HEAD", "OPTIONS", "PUT");
+        String target = g.oneOf("/echo", "/echo/x?q=1", "/guarded", "/other", "/echo%2Fa", "/%zz", "/echo%00",
+                "http://h/echo", "*", "/echo#frag", "/gu%61rded");
+        String version = g.weighted(8, 1) == 0 ? "HTTP/1.1" : "HTTP/1.0";
+        List<Header> base = g.weighted(6, 1) == 0 ? List.of(new Header("Host", "127.0.0.1"),
+                new Header("Upgrade", "websocket"), new Header("Connection", "Upgrade"),
+                new Header("Sec-WebSocket-Version", "13"), new Header("Sec-WebSocket-Key", GOOD_KEY)) : List.of();
+        List<Header> more = g.list(0, 6, () -> header(g));
+        List<Integer> dropped = g.list(0, 3, () -> g.between(0, 4));
+        List<Header> all = new ArrayList<>();
+        for (int i = 0; i < base.size(); i++) {
+            if (!dropped.contains(i)) {
+                all.add(base.get(i));
+            }
+        }
+        all.addAll(more);
+        return new Head(method, target, version, all);
     }
 
     /** One header line with a name that matters (any case) or not, and a value that is good, odd or wrong. */
-    private static Arbitrary<Tuple.Tuple2<String, String>> header() {
-        Arbitrary<String> name = Arbitraries.of("Upgrade", "Connection", "Sec-WebSocket-Version",
-                "Sec-WebSocket-Key", "Sec-WebSocket-Protocol", "Origin", "Host", "X-Other", "Content-Length",
-                "Transfer-Encoding");
-        Arbitrary<Boolean> upper = Arbitraries.of(true, false);
-        Arbitrary<String> value = Arbitraries.oneOf(
-                Arbitraries.of("websocket", "WebSocket", "h2c", "websocket, foo", "Upgrade", "keep-alive, Upgrade",
+    private static Header header(Gen g) {
+        String name = g.oneOf("Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key",
+                "Sec-WebSocket-Protocol", "Origin", "Host", "X-Other", "Content-Length", "Transfer-Encoding");
+        String value = g.bool()
+                ? g.oneOf("websocket", "WebSocket", "h2c", "websocket, foo", "Upgrade", "keep-alive, Upgrade",
                         "close", "13", " 13 ", "8", "13, 8", "0", GOOD_KEY, " " + GOOD_KEY + " ", "c2hvcnQ=",
                         "AAAAAAAAAAAAAAAAAAAAAAAA", "!!!!!!!!!!!!!!!!!!!!!!==", "binary", "base64", "chat, Binary",
                         "chat, base64, binary", "https://app.example", "https://app.example.evil", "null", "",
-                        "chunked", "5", "-1"),
-                Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(30));
-        return Combinators.combine(name, upper, value)
-                .as((n, u, v) -> Tuple.of(u ? n.toUpperCase(Locale.ROOT) : n.toLowerCase(Locale.ROOT), v.trim()));
+                        "chunked", "5", "-1")
+                : g.string(' ', '~', 30);
+        return new Header(g.bool() ? name.toUpperCase(Locale.ROOT) : name.toLowerCase(Locale.ROOT), value.trim());
     }
 }
