@@ -40,6 +40,8 @@ final class FrameHeader {
                 checkFirstByte();
             } else if (length == 2) {
                 checkSecondByte();
+            } else if (length == 3 && needed == 14 && bytes[2] < 0) {
+                throw protocolError("64-bit payload length with its most significant bit set");
             }
         }
         if (length < needed) {
@@ -52,9 +54,6 @@ final class FrameHeader {
             payloadLength = 0;
             for (int i = 2; i < lengthEnd; i++) {
                 payloadLength = payloadLength << 8 | bytes[i] & 0xFF;
-            }
-            if (payloadLength < 0) {
-                throw protocolError("64-bit payload length with its most significant bit set");
             }
         }
         maskKey = (bytes[lengthEnd] & 0xFF) << 24 | (bytes[lengthEnd + 1] & 0xFF) << 16
