@@ -9,6 +9,9 @@ public sealed interface ExitStatus permits ExitStatus.Exited, ExitStatus.Killed 
     /** "exited with code 3", "killed by signal 9 (KILL)". */
     String describe();
 
+    /** "exit 3", "killed by SIGSEGV": short enough for a WebSocket close reason. */
+    String brief();
+
     /** True only for {@code Exited(0)}. */
     boolean isSuccess();
 
@@ -30,6 +33,11 @@ public sealed interface ExitStatus permits ExitStatus.Exited, ExitStatus.Killed 
         }
 
         @Override
+        public String brief() {
+            return "exit " + code;
+        }
+
+        @Override
         public boolean isSuccess() {
             return code == 0;
         }
@@ -45,6 +53,12 @@ public sealed interface ExitStatus permits ExitStatus.Exited, ExitStatus.Killed 
         @Override
         public String describe() {
             return "killed by signal %d (%s)".formatted(signal, Signals.name(signal));
+        }
+
+        @Override
+        public String brief() {
+            String name = Signals.name(signal);
+            return "killed by " + (name.equals(Integer.toString(signal)) ? "signal " + signal : "SIG" + name);
         }
 
         @Override

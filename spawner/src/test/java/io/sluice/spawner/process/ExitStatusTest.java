@@ -21,4 +21,16 @@ class ExitStatusTest {
 
         assertThat(status.describe()).isEqualTo(description);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0x0000, exit 0",
+        "0x0300, exit 3",
+        "0x000f, killed by SIGTERM",
+        "0x008b, killed by SIGSEGV",
+        "0x0050, killed by signal 80",
+    })
+    void briefFormIsWhatACloseReasonCarries(String raw, String brief) {
+        assertThat(ExitStatus.fromWaitStatus(Integer.decode(raw)).brief()).isEqualTo(brief);
+    }
 }
