@@ -67,4 +67,10 @@ class ImportBoundaryTest {
         assertThat(importsOf("frame")).noneMatch(l -> l.contains("io.sluice.tunnel.session")
                 || l.contains("io.sluice.tunnel.server") || l.contains("io.sluice.spawner"));
     }
+
+    @Test
+    void theStdioChannelsKnowFdsNotProcesses() {
+        assertThat(importsOf("stdio")).noneMatch(l -> l.contains("io.sluice.spawner")
+                || l.contains("io.sluice.tunnel.session") || l.contains("io.sluice.tunnel.server"));
+    }
 }

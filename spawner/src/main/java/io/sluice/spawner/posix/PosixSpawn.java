@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a child with glibc's posix_spawn: its own session, an empty signal mask, every disposition reset, the
- * requested fds on 0/1/2 and nothing else open. Call it from one long-lived thread (PDEATHSIG
+ * requested fds (or a pseudo-terminal) on 0/1/2 and nothing else open. Call it from one long-lived thread (PDEATHSIG
  * and friends are tied to the spawning thread); the call itself is thread-safe.
  */
 public final class PosixSpawn {
@@ -32,6 +32,7 @@ public final class PosixSpawn {
     private static final int ATTR_SIZE = 1024;
     private static final int SIGSET_SIZE = 256;
     private static final String CHDIR_SCRIPT = "cd -- \"$1\" || exit 127; shift; exec \"$@\"";
+    private static final int O_RDWR = 2;
 
     // Package-private so a test can force the fallbacks.
     static volatile boolean closefromAvailable = true;
@@ -40,7 +41,7 @@ public final class PosixSpawn {
     private PosixSpawn() {
     }
 
-    /** Spawns and returns the pid; a failed exec, chdir or file action is reported with its errno. */
+    /** Spawns and returns the pid; a failed exec, open, chdir or file action is reported with its errno. */
     public static int spawn(SpawnRequest request) throws NativeCallException {
         Pointer actions = Memory.allocateDirect(Posix.runtime(), FILE_ACTIONS_SIZE, true);
         Pointer attr = Memory.allocateDirect(Posix.runtime(), ATTR_SIZE, true);
@@ -109,9 +110,16 @@ public final class PosixSpawn {
     }
 
     private static void addStdio(Pointer actions, ChildStdio stdio) throws NativeCallException {
-        ChildStdio.Fds fds = (ChildStdio.Fds) stdio;
-        checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, fds.stdin(), 0), "adddup2 stdin");
-        checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, fds.stdout(), 1), "adddup2 stdout");
+        if (stdio instanceof ChildStdio.Fds fds) {
+            checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, fds.stdin(), 0), "adddup2 stdin");
+            checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, fds.stdout(), 1), "adddup2 stdout");
+            return;
+        }
+        ChildStdio.Terminal terminal = (ChildStdio.Terminal) stdio;
+        // No O_NOCTTY: this open, in the new session SETSID made, makes the slave the controlling terminal.
+        checkRc(STDIO.posix_spawn_file_actions_addopen(actions, 0, terminal.slave().toString(), O_RDWR, 0),
+                "addopen " + terminal.slave());
+        checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, 0, 1), "adddup2 terminal stdout");
     }
 
     private static List<Integer> openFdsFrom(int lowest) throws NativeCallException {

@@ -4,10 +4,12 @@ import io.sluice.spawner.posix.ChildStdio;
 import io.sluice.spawner.posix.NativeCallException;
 import io.sluice.spawner.posix.Posix;
 import io.sluice.spawner.posix.PosixSpawn;
+import io.sluice.spawner.posix.PseudoTerminal;
 import io.sluice.spawner.posix.SocketPair;
 import io.sluice.spawner.posix.SpawnRequest;
 import io.sluice.spawner.spec.LaunchSpec;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -16,13 +18,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Launches per-connection programs with posix_spawn, under the same rules as {@link PosixSpawnLauncher}'s workers
  * (absolute bin path, explicit envp, chdir, own session, clean signal state, nothing else inherited, the ledger's
- * token and record): stdin and stdout on one end of a socketpair, stderr into a pipe the
+ * token and record): stdin and stdout on one end of a socketpair or on a raw pseudo-terminal, stderr into a pipe the
  * {@link ExitWatcher} logs, exit reaped through the same watcher (pidfd, no thread per child). When the program
  * exits, what it left in its process group is killed ({@link ExitWatcher#watchProgram}).
  * Call from the supervisor thread only.
  */
 public final class PosixStdioLauncher implements StdioLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(PosixStdioLauncher.class);
+    /** What a terminal program sees until someone resizes it; 0 x 0 breaks full-screen programs. */
+    static final int COLUMNS = 80;
+    static final int ROWS = 24;
 
     private final ExitWatcher watcher;
     private final ProcessGroupLedger ledger;
@@ -74,14 +79,16 @@ public final class PosixStdioLauncher implements StdioLauncher {
                     e.getMessage()), null, e);
         }
         PosixSpawnLauncher.record(ledger, child);
-        LOG.debug("program {} started: pid {} {} on a socketpair", logName, pid, spec.binPath());
-        return new StdioProgram(child, kind, ends.parentEnd);
+        LOG.debug("program {} started: pid {} {} on {}", logName, pid, spec.binPath(),
+                ends.terminal == null ? "a socketpair" : ends.terminal);
+        return new StdioProgram(child, kind, ends.parentEnd, ends.terminal);
     }
 
     /** The fds of one launch until they are handed over; closes what the caller no longer needs. */
     private static final class Ends {
         int parentEnd = -1;
         int childEnd = -1;
+        Path terminal;
         int stderrRead = -1;
         int stderrWrite = -1;
 
@@ -91,9 +98,17 @@ public final class PosixStdioLauncher implements StdioLauncher {
                 int[] err = Posix.pipe();
                 ends.stderrRead = err[0];
                 ends.stderrWrite = err[1];
-                int[] pair = SocketPair.open();
-                ends.parentEnd = pair[0];
-                ends.childEnd = pair[1];
+                if (kind == StdioKind.SOCKETPAIR) {
+                    int[] pair = SocketPair.open();
+                    ends.parentEnd = pair[0];
+                    ends.childEnd = pair[1];
+                } else {
+                    PseudoTerminal pty = PseudoTerminal.open();
+                    ends.parentEnd = pty.master();
+                    ends.terminal = pty.slave();
+                    pty.makeRaw();
+                    pty.setWindowSize(COLUMNS, ROWS);
+                }
                 return ends;
             } catch (NativeCallException | RuntimeException e) {
                 ends.closeAll();
@@ -102,7 +117,7 @@ public final class PosixStdioLauncher implements StdioLauncher {
         }
 
         ChildStdio childStdio() {
-            return new ChildStdio.Fds(childEnd, childEnd);
+            return terminal != null ? new ChildStdio.Terminal(terminal) : new ChildStdio.Fds(childEnd, childEnd);
         }
 
         void closeChildSide() {

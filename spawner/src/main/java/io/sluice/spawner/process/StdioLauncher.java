@@ -10,7 +10,7 @@ import java.util.List;
 public interface StdioLauncher {
 
     /**
-     * Starts {@code spec}'s binary with its stdin and stdout as {@code kind} says,
+     * Starts {@code spec}'s binary with its stdin and stdout on a socketpair or a pseudo-terminal ({@code kind}),
      * stderr logged line by line under {@code logName}, and {@code spec.environment()} plus {@code sessionEnv}:
      * {@code NAME=value} byte strings (the CGI variables) that replace same-named entries of the spec.
      *

@@ -1,29 +1,36 @@
 package io.sluice.spawner.process;
 
 import io.sluice.spawner.posix.Posix;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A started per-connection program and the parent's end of its stdin/stdout: a socket (socketpair) or a
- * (later) pseudo-terminal master, non-blocking and close-on-exec, for the tunnel to wrap as a channel on the session's
+ * pseudo-terminal master, non-blocking and close-on-exec, for the tunnel to wrap as a channel on the session's
  * event loop. Until {@link #takeParentEnd()} hands the fd over, this object owns it and {@link #close()} closes it,
- * which gives the program end of file on stdin. Thread-safe.
+ * which gives the program end of file on stdin (a hangup under a pseudo-terminal). Thread-safe.
  */
 public final class StdioProgram implements AutoCloseable {
     private static final int GONE = -1;
 
     private final ChildProcess child;
     private final StdioKind kind;
+    private final Path terminal;
     private final AtomicInteger parentEnd;
 
-    public StdioProgram(ChildProcess child, StdioKind kind, int parentEnd) {
+    /** @param terminal the pseudo-terminal's slave path, or null for a socketpair */
+    public StdioProgram(ChildProcess child, StdioKind kind, int parentEnd, Path terminal) {
         this.child = Objects.requireNonNull(child, "child");
         this.kind = Objects.requireNonNull(kind, "kind");
         if (parentEnd < 0) {
             throw new IllegalArgumentException("parent end must be an fd, got " + parentEnd);
         }
+        if ((kind == StdioKind.PTY) != (terminal != null)) {
+            throw new IllegalArgumentException("a terminal path goes with PTY and only with PTY");
+        }
         this.parentEnd = new AtomicInteger(parentEnd);
+        this.terminal = terminal;
     }
 
     public ChildProcess child() {
@@ -32,6 +39,11 @@ public final class StdioProgram implements AutoCloseable {
 
     public StdioKind kind() {
         return kind;
+    }
+
+    /** The pseudo-terminal's slave, for example {@code /dev/pts/4}; null for a socketpair. */
+    public Path terminal() {
+        return terminal;
     }
 
     /**
@@ -55,6 +67,6 @@ public final class StdioProgram implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "%s on a socketpair".formatted(child);
+        return "%s on %s".formatted(child, terminal == null ? "a socketpair" : terminal);
     }
 }

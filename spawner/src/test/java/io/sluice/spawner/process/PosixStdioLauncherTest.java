@@ -65,6 +65,7 @@ class PosixStdioLauncherTest {
         assertThat(entry.pgrp()).isEqualTo(pid);
         assertThat(entry.session()).isEqualTo(pid);
         assertThat(program.kind()).isEqualTo(StdioKind.SOCKETPAIR);
+        assertThat(program.terminal()).isNull();
     }
 
     @Test
@@ -250,7 +251,7 @@ class PosixStdioLauncherTest {
         int before = StdioFixture.openFds();
 
         for (int i = 0; i < 10; i++) {
-            StdioKind kind = StdioKind.SOCKETPAIR;
+            StdioKind kind = i % 2 == 0 ? StdioKind.SOCKETPAIR : StdioKind.PTY;
             StdioProgram program = fixture.launch(kind, "/bin/sh", "-c", "echo out; echo err >&2; exit " + i);
             program.close();
             program.child().exit().get(10, TimeUnit.SECONDS);
