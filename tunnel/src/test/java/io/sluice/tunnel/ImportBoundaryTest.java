@@ -73,4 +73,10 @@ class ImportBoundaryTest {
         assertThat(importsOf("stdio")).noneMatch(l -> l.contains("io.sluice.spawner")
                 || l.contains("io.sluice.tunnel.session") || l.contains("io.sluice.tunnel.server"));
     }
+
+    @Test
+    void theCgiEnvironmentIsBuiltFromRequestFactsAlone() {
+        assertThat(importsOf("cgi")).noneMatch(l -> l.contains("io.sluice.spawner")
+                || l.contains("io.sluice.tunnel.session") || l.contains("io.sluice.tunnel.server"));
+    }
 }
