@@ -24,7 +24,10 @@ class ImportBoundaryTest {
                     TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", "jdk.net")
             .allow(TUNNEL + ".session", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
                     TUNNEL + ".frame")
-            .allow(TUNNEL + ".frame", "io.netty");
+            .allow(TUNNEL + ".frame", "io.netty")
+            // Per-connection programs: channels over a handed-over fd, and the CGI environment from request facts.
+            .allow(TUNNEL + ".stdio", "io.netty")
+            .allow(TUNNEL + ".cgi", "io.netty");
 
     @Test
     void everyImportIsOneItsPackageMayMake() {

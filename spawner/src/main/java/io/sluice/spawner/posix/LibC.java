@@ -7,16 +7,13 @@ import jnr.ffi.annotations.SaveError;
 import jnr.ffi.byref.IntByReference;
 
 /**
- * The jnr-ffi binding of the libc calls jnr-posix lacks or gets wrong (posix_spawn keeps its error code here).
+ * The jnr-ffi binding of the libc calls jnr-posix lacks or gets wrong (posix_spawn itself is in {@link LibCStdio}).
  * Public only because jnr-ffi generates its implementation in another class loader; use {@link Posix} and
  * friends instead. Functions glibc may lack ({@code addclosefrom_np} before 2.34, {@code addchdir_np} before 2.29) throw
  * {@link UnsatisfiedLinkError} when called. Thread-safe, as libc is.
  */
 @SaveError
 public interface LibC {
-
-    int posix_spawn(@Out IntByReference pid, @In String path, @In Pointer fileActions, @In Pointer attr,
-                    @In String[] argv, @In String[] envp);
 
     int posix_spawn_file_actions_init(Pointer fileActions);
 

@@ -1,6 +1,7 @@
 package io.sluice.spawner.posix;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.OptionalInt;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
@@ -166,6 +167,29 @@ public final class Posix {
     /** Writes one byte to a non-blocking fd, ignoring a full pipe (the reader is woken either way). */
     public static void writeByte(int fd) {
         LIBC.write(fd, new byte[] {1}, 1);
+    }
+
+    /**
+     * Writes as much of {@code bytes} as a non-blocking fd takes now: the count written (0 when it is full, EAGAIN).
+     */
+    public static int write(int fd, byte[] bytes) throws NativeCallException {
+        int done = 0;
+        while (done < bytes.length) {
+            byte[] rest = done == 0 ? bytes : Arrays.copyOfRange(bytes, done, bytes.length);
+            long n = LIBC.write(fd, rest, rest.length);
+            if (n >= 0) {
+                done += (int) n;
+                continue;
+            }
+            int errno = lastError();
+            if (errno == EAGAIN) {
+                return done;
+            }
+            if (errno != EINTR) {
+                throw new NativeCallException("write fd " + fd, errno);
+            }
+        }
+        return done;
     }
 
     /** Like {@link #read} but reports any failure as -1; for draining a wake-up pipe. */

@@ -2,8 +2,10 @@ package io.sluice.spawner.posix;
 
 import static io.sluice.spawner.posix.Posix.LIBC;
 import static io.sluice.spawner.posix.Posix.check;
+import static io.sluice.spawner.posix.StdioBinding.STDIO;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a child with glibc's posix_spawn: its own session, an empty signal mask, every disposition reset, the
- * requested fds on 0/1/2 and nothing else open. Call it from one long-lived thread (PDEATHSIG and friends are tied to
- * the spawning thread); the call itself is thread-safe.
+ * requested fds (or a pseudo-terminal) on 0/1/2 and nothing else open. Call it from one long-lived thread (PDEATHSIG
+ * and friends are tied to the spawning thread); the call itself is thread-safe.
  */
 public final class PosixSpawn {
     private static final Logger LOG = LoggerFactory.getLogger(PosixSpawn.class);
@@ -30,6 +32,7 @@ public final class PosixSpawn {
     private static final int ATTR_SIZE = 1024;
     private static final int SIGSET_SIZE = 256;
     private static final String CHDIR_SCRIPT = "cd -- \"$1\" || exit 127; shift; exec \"$@\"";
+    private static final int O_RDWR = 2;
 
     // Package-private so a test can force the fallbacks.
     static volatile boolean closefromAvailable = true;
@@ -38,7 +41,7 @@ public final class PosixSpawn {
     private PosixSpawn() {
     }
 
-    /** Spawns and returns the pid; a failed exec, chdir or file action is reported with its errno. */
+    /** Spawns and returns the pid; a failed exec, open, chdir or file action is reported with its errno. */
     public static int spawn(SpawnRequest request) throws NativeCallException {
         Pointer actions = Memory.allocateDirect(Posix.runtime(), FILE_ACTIONS_SIZE, true);
         Pointer attr = Memory.allocateDirect(Posix.runtime(), ATTR_SIZE, true);
@@ -56,10 +59,12 @@ public final class PosixSpawn {
                         (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
                         "posix_spawnattr_setflags");
                 boolean chdirDone = addFileActions(actions, request);
-                String[] argv = chdirDone ? terminated(request.argv()) : viaShellChdir(request);
+                List<String> argv = chdirDone ? request.argv() : viaShellChdir(request);
                 String binary = chdirDone ? request.binary().toString() : "/bin/sh";
                 IntByReference pid = new IntByReference();
-                int rc = LIBC.posix_spawn(pid, binary, actions, attr, argv, terminated(request.envp()));
+                int rc = STDIO.posix_spawn(pid, binary, actions, attr,
+                        NativeStrings.array(argv.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toList()),
+                        NativeStrings.array(request.envp()));
                 if (rc != 0) {
                     throw new NativeCallException("posix_spawn " + request.binary(), rc);
                 }
@@ -72,10 +77,9 @@ public final class PosixSpawn {
         }
     }
 
-    /** Adds dup2s, the chdir and the closing of fds >= 3; returns whether the chdir is a file action. */
+    /** Adds fds 0, 1 and 2, the chdir and the closing of fds >= 3; returns whether the chdir is a file action. */
     private static boolean addFileActions(Pointer actions, SpawnRequest request) throws NativeCallException {
-        checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, request.stdinFd(), 0), "adddup2 stdin");
-        checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, request.stdoutFd(), 1), "adddup2 stdout");
+        addStdio(actions, request.stdio());
         checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, request.stderrFd(), 2), "adddup2 stderr");
         boolean chdirDone = false;
         if (chdirAvailable) {
@@ -105,6 +109,19 @@ public final class PosixSpawn {
         return chdirDone;
     }
 
+    private static void addStdio(Pointer actions, ChildStdio stdio) throws NativeCallException {
+        if (stdio instanceof ChildStdio.Fds fds) {
+            checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, fds.stdin(), 0), "adddup2 stdin");
+            checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, fds.stdout(), 1), "adddup2 stdout");
+            return;
+        }
+        ChildStdio.Terminal terminal = (ChildStdio.Terminal) stdio;
+        // No O_NOCTTY: this open, in the new session SETSID made, makes the slave the controlling terminal.
+        checkRc(STDIO.posix_spawn_file_actions_addopen(actions, 0, terminal.slave().toString(), O_RDWR, 0),
+                "addopen " + terminal.slave());
+        checkRc(LIBC.posix_spawn_file_actions_adddup2(actions, 0, 1), "adddup2 terminal stdout");
+    }
+
     private static List<Integer> openFdsFrom(int lowest) throws NativeCallException {
         List<Integer> fds = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
@@ -120,18 +137,12 @@ public final class PosixSpawn {
         return fds;
     }
 
-    private static String[] viaShellChdir(SpawnRequest request) {
+    private static List<String> viaShellChdir(SpawnRequest request) {
         // argv[0] of the target is lost: sh's exec has no portable "-a". Only used on glibc < 2.29.
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", CHDIR_SCRIPT, "sh", request.cwd().toString(),
                 request.binary().toString()));
         argv.addAll(request.argv().subList(1, request.argv().size()));
-        return terminated(argv);
-    }
-
-    private static String[] terminated(List<String> strings) {
-        String[] array = strings.toArray(new String[strings.size() + 1]);
-        array[strings.size()] = null;
-        return array;
+        return argv;
     }
 
     private static void checkRc(int rc, String what) throws NativeCallException {

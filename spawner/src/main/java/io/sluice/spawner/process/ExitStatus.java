@@ -9,7 +9,7 @@ public sealed interface ExitStatus permits ExitStatus.Exited, ExitStatus.Killed 
     /** "exited with code 3", "killed by signal 9 (KILL)". */
     String describe();
 
-    /** "exit 3", "killed by SIGSEGV": short enough for a close reason. */
+    /** "exit 3", "killed by SIGSEGV": short enough for a WebSocket close reason. */
     String brief();
 
     /** True only for {@code Exited(0)}. */

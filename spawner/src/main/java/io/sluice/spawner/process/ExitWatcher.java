@@ -75,14 +75,32 @@ public final class ExitWatcher implements AutoCloseable {
      */
     public ChildProcess watch(int pid, int stdoutFd, int stderrFd, String logName)
             throws NativeCallException {
+        return watch(pid, stdoutFd, stderrFd, logName, false);
+    }
+
+    /**
+     * Watches a per-connection program {@code pid} (ours, not yet reaped, leader of its own session) whose stdout is
+     * the tunnel's, and takes ownership of the non-blocking read end of its stderr pipe. When the program exits,
+     * whatever is left in its process group is killed (SIGKILL) before the program is reaped, while its zombie still
+     * holds the group id: nothing it started outlives it, and a grandchild holding the program's stdout open cannot
+     * keep the tunnel from seeing end of file.
+     */
+    public ChildProcess watchProgram(int pid, int stderrFd, String logName) throws NativeCallException {
+        return watch(pid, -1, stderrFd, logName, true);
+    }
+
+    private ChildProcess watch(int pid, int stdoutFd, int stderrFd, String logName, boolean killGroupAtExit)
+            throws NativeCallException {
         Objects.requireNonNull(logName, "logName");
         if (!running) {
             throw new IllegalStateException("exit watcher is closed");
         }
         long id = nextId.getAndIncrement();
-        WatchedChild child = new WatchedChild(id, pid, logName, stdoutFd, stderrFd);
+        WatchedChild child = new WatchedChild(id, pid, logName, stdoutFd, stderrFd, killGroupAtExit);
         children.put(id, child);
-        epoll.add(stdoutFd, Epoll.IN, token(id, KIND_STDOUT));
+        if (stdoutFd >= 0) {
+            epoll.add(stdoutFd, Epoll.IN, token(id, KIND_STDOUT));
+        }
         epoll.add(stderrFd, Epoll.IN, token(id, KIND_STDERR));
         try {
             if (!pidfdAllowed) {

@@ -78,12 +78,13 @@ public final class PosixSpawnLauncher implements ProcessLauncher {
             throw new SpawnException(logName, spec.binPath(), null, "cannot watch pid %d: %s".formatted(pid,
                     e.getMessage()), null, e);
         }
-        record(child);
+        record(ledger, child);
         LOG.info("worker {} started: pid {} {} on {}", logName, pid, spec.binPath(), socket.address().describe());
         return child;
     }
 
-    private void record(ChildProcess child) {
+    /** Records {@code child}'s group in {@code ledger} (null: none) until it is reaped. */
+    static void record(ProcessGroupLedger ledger, ChildProcess child) {
         if (ledger == null) {
             return;
         }
@@ -105,7 +106,8 @@ public final class PosixSpawnLauncher implements ProcessLauncher {
         return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 
-    private static String hint(String errnoName) {
+    /** What to check after a spawn failed with {@code errnoName}; null when there is nothing useful to say. */
+    static String hint(String errnoName) {
         return switch (errnoName) {
             case "ENOENT" -> "check bin-path (and, for a script, its #! interpreter)";
             case "EACCES" -> "check that the file is executable by the sluice user";
@@ -118,7 +120,8 @@ public final class PosixSpawnLauncher implements ProcessLauncher {
         };
     }
 
-    private static void killAndReap(int pid) {
+    /** For a child that cannot be watched: it must not run unwatched, nor stay a zombie. */
+    static void killAndReap(int pid) {
         try {
             Posix.killGroup(pid, Signals.KILL);
             while (Posix.reapIfExited(pid).isEmpty()) {

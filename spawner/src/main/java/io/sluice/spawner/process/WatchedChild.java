@@ -1,10 +1,12 @@
 package io.sluice.spawner.process;
 
 import io.sluice.spawner.posix.Epoll;
+import io.sluice.spawner.posix.ExitProbe;
 import io.sluice.spawner.posix.NativeCallException;
 import io.sluice.spawner.posix.Posix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.sluice.spawner.posix.Signals;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,9 +26,11 @@ final class WatchedChild {
     private final OutputLines stdout;
     private final OutputLines stderr;
     private final OutputBudget outputBudget;
+    private final boolean killGroupAtExit;
     private boolean reaped;
 
-    WatchedChild(long id, int pid, String logName, int stdoutFd, int stderrFd) {
+    /** @param stdoutFd -1 when the child's stdout is not a pipe to log */
+    WatchedChild(long id, int pid, String logName, int stdoutFd, int stderrFd, boolean killGroupAtExit) {
         this.id = id;
         this.pid = pid;
         this.logName = logName;
@@ -35,11 +39,19 @@ final class WatchedChild {
         this.outputBudget = new OutputBudget(logName, pid);
         this.stdout = new OutputLines(logName, pid, false, outputBudget);
         this.stderr = new OutputLines(logName, pid, true, outputBudget);
+        this.killGroupAtExit = killGroupAtExit;
     }
 
     synchronized ExitStatus reapIfExited() throws NativeCallException {
         if (reaped) {
             return null;
+        }
+        if (killGroupAtExit) {
+            if (!ExitProbe.hasExited(pid)) {
+                return null;
+            }
+            // The unreaped leader pins its pgid, so this reaches only what it left in its own group.
+            Posix.killGroup(pid, Signals.KILL);
         }
         OptionalInt raw = Posix.reapIfExited(pid);
         if (raw.isEmpty()) {

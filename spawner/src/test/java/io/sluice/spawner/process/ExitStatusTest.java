@@ -24,12 +24,13 @@ class ExitStatusTest {
 
     @ParameterizedTest
     @CsvSource({
+        "0x0000, exit 0",
         "0x0300, exit 3",
         "0x000f, killed by SIGTERM",
         "0x008b, killed by SIGSEGV",
-        "0x0064, killed by signal 100",
+        "0x0050, killed by signal 80",
     })
-    void describesBrieflyForACloseReason(String raw, String brief) {
+    void briefFormIsWhatACloseReasonCarries(String raw, String brief) {
         assertThat(ExitStatus.fromWaitStatus(Integer.decode(raw)).brief()).isEqualTo(brief);
     }
 }

@@ -12,7 +12,6 @@ import io.sluice.tunnel.session.TunnelStats;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client connection through the real HTTP phase and session pipeline (codec, aggregator, {@link UpgradeHandler},
@@ -33,7 +32,7 @@ final class EmbeddedConnection {
             return backend.newSucceededFuture();
         };
         ServerContext context = new ServerContext(config, new RouteTable(config), null, registry, connector,
-                FrameFraming.INSTANCE, new TunnelStats(), new AtomicInteger());
+                FrameFraming.INSTANCE, new TunnelStats(), new ConnectionCap(config.server().maxConnections()));
         client = new EmbeddedChannel();
         client.freezeTime();
         client.config().setAllocator(alloc);
