@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of a session, after the 101: data chunks go to the backend, PING is answered with PONG (the latest of
- * each read batch, see {@link SessionRelay#pingReceived}), PONG is noted, CLOSE starts the close handshake, and every
+ * The client side of a session, after the 101: data chunks go to the backend, PING is answered with PONG (in order;
+ * coalesced to the latest while the client does not read, see {@link SessionRelay#pingReceived}), PONG is noted, CLOSE starts the close handshake, and every
  * way the client channel can fail ends in {@link TunnelSession#close}. Confined to the client channel's event loop.
  */
 public final class ClientFrameHandler extends ChannelInboundHandlerAdapter {

@@ -37,7 +37,7 @@ final class SessionRelay {
     private ClientPayloadDecoder decoder = ClientPayloadDecoder.IDENTITY;
     private boolean backendDirty;
     private boolean clientDirty;
-    /** The answer to the latest PING of the current read batch, not yet written. */
+    /** The answer to the latest PING of this read batch, held while the client's outbound buffer is full. */
     private PongWebSocketFrame pendingPong;
     private long peakClientPending;
     private long peakBackendPending;
@@ -89,11 +89,17 @@ final class SessionRelay {
     }
 
     /**
-     * A PING (its payload owned): answered at the end of the read batch, and only the latest of the batch (RFC 6455
-     * 5.5.3 allows answering just the most recent PING), so a flood of PINGs queues one PONG per read, not one per
-     * PING.
+     * A PING (its payload owned): answered at once, in order, while the client's outbound buffer is below the high
+     * water mark (what Autobahn's strict cases expect). Above it, only the latest PING is kept and answered when the
+     * read batch ends (RFC 6455 §5.5.3 allows answering just the most recent one), so a flood of PINGs from a client
+     * that never reads queues at most the high mark plus one PONG; the client is not read again until it drains.
      */
     void pingReceived(ByteBuf payload) {
+        if (pendingPong == null && open() && client.isWritable()) {
+            client.write(new PongWebSocketFrame(payload), client.voidPromise());
+            clientDirty = true;
+            return;
+        }
         if (pendingPong != null) {
             pendingPong.release();
         }

@@ -342,13 +342,15 @@ class TunnelSessionTest {
     }
 
     @Test
-    void answersOnlyTheLatestPingOfAReadAndSendsItBeforeAClose() {
+    void answersEveryPingOfAReadInOrderAndBeforeAClose() {
         open();
         fromClient(frame(0x9, "a".getBytes(StandardCharsets.UTF_8)), frame(0x9, "b".getBytes(StandardCharsets.UTF_8)),
                 frame(0x9, "c".getBytes(StandardCharsets.UTF_8)));
-        PongWebSocketFrame pong = clientGot(PongWebSocketFrame.class);
-        assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("c");
-        pong.release();
+        for (String payload : new String[] {"a", "b", "c"}) {
+            PongWebSocketFrame pong = clientGot(PongWebSocketFrame.class);
+            assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo(payload);
+            pong.release();
+        }
         assertThat((Object) client.readOutbound()).isNull();
         fromClient(frame(0x9, "d".getBytes(StandardCharsets.UTF_8)), close(1000));
         PongWebSocketFrame last = clientGot(PongWebSocketFrame.class);
