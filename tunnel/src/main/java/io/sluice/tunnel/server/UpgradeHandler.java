@@ -156,6 +156,16 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
     }
 
     private void beginUpgrade(FullHttpRequest request, Handshake.Accepted verdict) {
+        String key = null;
+        if (verdict.route().keyRule() != null) {
+            SessionKey.Found found = SessionKey.of(verdict.route().keyRule(), verdict.route().key(), request,
+                    verdict.path(), ctx.channel().remoteAddress());
+            if (found.refusal() != null) {
+                reject(HttpResponseStatus.BAD_REQUEST, found.refusal());
+                return;
+            }
+            key = found.key();
+        }
         accepted = verdict;
         ChannelPipeline pipeline = ctx.pipeline();
         ctx.channel().config().setAutoRead(false);
@@ -166,7 +176,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         // for the frame decoder only because the session above already exists.
         pipeline.remove(HttpObjectAggregator.class);
         pipeline.get(HttpServerCodec.class).removeInboundHandler();
-        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), SessionIds.next(), null,
+        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), SessionIds.next(), key,
                 List::of), this);
     }
 

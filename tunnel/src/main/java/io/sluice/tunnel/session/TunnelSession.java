@@ -3,7 +3,6 @@ package io.sluice.tunnel.session;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
@@ -119,17 +118,17 @@ public final class TunnelSession {
     }
 
     /**
-     * A worker started on demand ({@code min-procs: 0}) listens only once the supervisor spawned it: wait for that,
-     * bounded by {@code connect-timeout}, without blocking the loop. Its failure counts as a failed connect.
+     * A worker started on demand ({@code min-procs: 0}, a per-key worker) listens only once the supervisor spawned
+     * it: wait for that, bounded by the lease's start timeout ({@code start-timeout}, else {@code connect-timeout}),
+     * without blocking the loop. Its failure counts as a failed connect; running out of time is a 503 at once, since
+     * another attempt would wait for the same start.
      */
     private void awaitReady(CompletableFuture<Void> ready, Registry registry, SessionRequest request,
                             ConnectListener listener) {
         Lease waitingFor = lease;
-        long timeoutMs = waitingFor.connectTimeout().toMillis();
+        long timeoutMs = waitingFor.startTimeout().toMillis();
         ScheduledFuture<?> timer = timeoutMs <= 0 ? null : client.eventLoop().schedule(
-                () -> readyDone(waitingFor, new ConnectTimeoutException("backend %s did not start within %d ms"
-                        .formatted(waitingFor.backendName(), timeoutMs)), registry, request, listener),
-                timeoutMs, TimeUnit.MILLISECONDS);
+                () -> startTimedOut(waitingFor, timeoutMs, listener), timeoutMs, TimeUnit.MILLISECONDS);
         ready.whenComplete((ignored, failure) -> client.eventLoop().execute(() -> {
             if (timer != null) {
                 timer.cancel(false);
@@ -148,6 +147,18 @@ public final class TunnelSession {
         } else {
             attemptFailed(failure, registry, request, listener);
         }
+    }
+
+    private void startTimedOut(Lease waitingFor, long timeoutMs, ConnectListener listener) {
+        if (lease != waitingFor || state != SessionState.CONNECTING || connecting != null) {
+            return;
+        }
+        lease = null;
+        waitingFor.close();
+        LOG.debug("route={} backend={}: the worker did not start within {} ms", route, waitingFor.backendName(),
+                timeoutMs);
+        failConnect(listener, "route %s: the backend did not start within %s".formatted(route,
+                timeoutMs % 1000 == 0 ? timeoutMs / 1000 + " s" : timeoutMs + " ms"));
     }
 
     private void startConnect(Registry registry, SessionRequest request, ConnectListener listener) {

@@ -386,6 +386,24 @@ class TunnelSessionTest {
         assertThat(registry.count("connected")).isEqualTo(1);
     }
 
+    /**
+     * A start that does not come within the lease's start timeout (a per-key host's start-timeout) is a 503 at once,
+     * and the lease is released without blaming the worker: another attempt would wait for the same start.
+     */
+    @Test
+    void answers503WhenTheWorkerDoesNotStartWithinTheStartTimeout() {
+        registry = TestRegistry.worker(ADDRESS, new CompletableFuture<>(), () -> WorkerOutcome.RUNNING);
+        start(WireFormat.BINARY, OFF, OFF, OFF, 0);
+        elapse(1999);
+        assertThat(session.state()).isEqualTo(SessionState.CONNECTING);
+
+        elapse(1);
+
+        assertThat(session.state()).isEqualTo(SessionState.CLOSED);
+        assertThat(unavailableReason).isEqualTo("route /r: the backend did not start within 2 s");
+        assertThat(registry.events).containsExactly("acquire /r", "released");
+    }
+
     /** A worker whose outcome the test sets; counts how often the session read it. */
     private final AtomicReference<WorkerOutcome> outcome = new AtomicReference<>(WorkerOutcome.RUNNING);
     private int outcomeReads;
