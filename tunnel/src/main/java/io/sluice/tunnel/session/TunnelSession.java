@@ -178,6 +178,11 @@ public final class TunnelSession {
         }
         if (f.isSuccess()) {
             backend = f.channel();
+            if (lease.proxyProtocol()) {
+                // Before any client byte: the relay reads the client only once the session is open.
+                backend.writeAndFlush(ProxyHeaderV2.encode(backend.alloc(), client.remoteAddress(),
+                        client.localAddress(), request.selection().authority(), request.sessionId()));
+            }
             relay.backend(backend);
             lease.connected();
             listener.connected(this);

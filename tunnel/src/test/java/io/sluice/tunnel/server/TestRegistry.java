@@ -1,6 +1,7 @@
 package io.sluice.tunnel.server;
 
 import io.sluice.spawner.registry.Acquisition;
+import io.sluice.spawner.registry.ConnectTerms;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SelectionKey;
@@ -17,6 +18,7 @@ public final class TestRegistry implements Registry, Lease.Owner {
     private final BackendAddress address;
     private final String unavailableReason;
     private int unavailableStatus = Unavailable.SERVICE_UNAVAILABLE;
+    private boolean proxyProtocol;
     private final Duration connectTimeout;
     public final List<String> events = new CopyOnWriteArrayList<>();
     public final List<SelectionKey> keys = new CopyOnWriteArrayList<>();
@@ -52,6 +54,13 @@ public final class TestRegistry implements Registry, Lease.Owner {
         return new TestRegistry(null, reason, Duration.ZERO);
     }
 
+    /** Leases on an existing server with {@code proxy-protocol: v2}. */
+    public static TestRegistry proxying(BackendAddress address) {
+        TestRegistry registry = new TestRegistry(address, null, Duration.ofSeconds(2));
+        registry.proxyProtocol = true;
+        return registry;
+    }
+
     /** Refuses every session with {@code status} (429 for a key over its session cap) and {@code reason}. */
     public static TestRegistry refusing(int status, String reason) {
         TestRegistry registry = new TestRegistry(null, reason, Duration.ZERO);
@@ -70,7 +79,8 @@ public final class TestRegistry implements Registry, Lease.Owner {
         if (ready != null) {
             return new Lease(route, "test", address, connectTimeout, this, ready, worker);
         }
-        return new Lease(route, "test", address, connectTimeout, this);
+        return new Lease(route, "test", address, new ConnectTerms(connectTimeout, connectTimeout, proxyProtocol),
+                this);
     }
 
     @Override

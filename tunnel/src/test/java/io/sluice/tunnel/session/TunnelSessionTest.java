@@ -3,6 +3,7 @@ package io.sluice.tunnel.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
@@ -201,6 +202,28 @@ class TunnelSessionTest {
         assertThat(session.state()).isEqualTo(SessionState.CLOSED);
         assertThat(registry.count("released")).isEqualTo(1);
         assertThat(stats.activeSessions()).isZero();
+    }
+
+    /** proxy-protocol: v2: the header comes first, before any byte of the client. */
+    @Test
+    void startsTheBackendConnectionWithAProxyHeaderCarryingTheSessionIdWhenTheHostAsks() {
+        registry = TestRegistry.proxying(ADDRESS);
+        open();
+        fromClient(frame(0x2, "hello".getBytes(StandardCharsets.UTF_8)));
+
+        ByteBuf header = backend.readOutbound();
+        assertThat(ByteBufUtil.hexDump(header, 0, 12)).isEqualTo("0d0a0d0a000d0a515549540a");
+        assertThat(header.toString(StandardCharsets.UTF_8)).endsWith("\u0005\u0000\u0002s1");
+        header.release();
+        assertThat(backendReceived()).isEqualTo("hello");
+    }
+
+    @Test
+    void sendsNoProxyHeaderToAHostWithoutIt() {
+        open();
+        fromClient(frame(0x2, "hello".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(backendReceived()).isEqualTo("hello");
     }
 
     @Test
