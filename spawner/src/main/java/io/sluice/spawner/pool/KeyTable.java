@@ -32,8 +32,10 @@ final class KeyTable {
     private final Consumer<KeyWorker> requestStart;
     private final ConcurrentHashMap<String, KeyWorker> byKey = new ConcurrentHashMap<>();
     private final AtomicInteger live = new AtomicInteger();
-    /** The latest failed start: new keys are refused until its next try. */
+    /** The latest failure to spawn at all (no key can fix it): new runs are refused until its next try. */
     private volatile FailedStarts.Failure refusal;
+    /** Keys whose worker exited at its start: only that key is refused until the failure's next try. */
+    private final ConcurrentHashMap<String, FailedStarts.Failure> keyRefusals = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -82,7 +84,7 @@ final class KeyTable {
             }
             // Closed: stopping (idle, max-age, refusals) or crashed. A new run takes its place in the map and its
             // count, and starts once the old one is reaped.
-            Unavailable refused = refusedNow();
+            Unavailable refused = refusedNow(key);
             if (refused != null) {
                 return refused;
             }
@@ -98,7 +100,7 @@ final class KeyTable {
 
     /** A new key: within max-procs, a first run holding this session's load; null when another thread won. */
     private Acquisition startNew(String key) {
-        Unavailable refused = refusedNow();
+        Unavailable refused = refusedNow(key);
         if (refused != null) {
             return refused;
         }
@@ -134,15 +136,15 @@ final class KeyTable {
         }
     }
 
-    /** A 503 with the latest failed start while its backoff lasts, else null. */
-    private Unavailable refusedNow() {
+    /** A 503 with the failed start that holds back new runs of {@code key} while its backoff lasts, else null. */
+    private Unavailable refusedNow(String key) {
         FailedStarts.Failure latest = refusal;
-        if (latest == null) {
-            return null;
-        }
         Instant now = clock.instant();
-        if (!now.isBefore(latest.nextTry())) {
-            return null;
+        if (latest == null || !now.isBefore(latest.nextTry())) {
+            latest = keyRefusals.isEmpty() ? null : keyRefusals.get(key);
+            if (latest == null || !now.isBefore(latest.nextTry())) {
+                return null;
+            }
         }
         return new Unavailable(route, "no backend of route '%s' is available: %s".formatted(route,
                 latest.describeForClients(now)), latest.describe(now));
@@ -162,9 +164,19 @@ final class KeyTable {
         return byKey.get(run.key) == run;
     }
 
-    /** New keys are refused while {@code latest}'s backoff lasts; null clears it. Supervisor thread. */
+    /** New runs of every key are refused while {@code latest}'s backoff lasts; null clears it. Supervisor thread. */
     void publishRefusal(FailedStarts.Failure latest) {
         refusal = latest;
+    }
+
+    /** New runs of {@code key} alone are refused while {@code failure}'s backoff lasts. Supervisor thread. */
+    void refuseKey(String key, FailedStarts.Failure failure) {
+        keyRefusals.put(key, failure);
+    }
+
+    /** Forgets the per-key refusals whose backoff passed. Supervisor thread. */
+    void pruneRefusals(Instant now) {
+        keyRefusals.values().removeIf(failure -> !now.isBefore(failure.nextTry()));
     }
 
     /** No acquire succeeds from now on (the supervisor is stopping). */

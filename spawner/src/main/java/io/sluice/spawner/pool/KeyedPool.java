@@ -194,6 +194,7 @@ public final class KeyedPool implements BackendPool {
             stop(run, hung.why());
         }
         clearFailedStartsOnceAWorkerRan(runs, now);
+        table.pruneRefusals(now);
         for (KeyWorker run : runs) {
             Worker worker = run.worker;
             if (worker.state() != WorkerState.RUNNING || worker.closed()) {
@@ -275,7 +276,17 @@ public final class KeyedPool implements BackendPool {
         }
         worker.retire();
         forget(run);
-        publishRefusal(); // an exit right after the start is a failed start
+        FailedStarts.Failure failure = failedStarts.latest();
+        boolean atStart = run.run.startedAt != null
+                && FailedStarts.atStart(Duration.between(run.run.startedAt, clock.instant()));
+        if (failure != null && atStart && run.run.stopReason == null) {
+            // It exited unasked within moments of its start. Other keys' workers run the same program and may well
+            // be fine, and one key must not hold all others back: only this key waits for the next try.
+            table.refuseKey(run.key, failure);
+            failedStarts.clear();
+            log.warn("route={} backend={} key {}: its worker exits at its start; its sessions get 503 until {}",
+                    route, spec.name(), run.hash, failure.nextTry());
+        }
         KeyWorker next = run.successor;
         run.successor = null;
         if (next != null) {

@@ -232,6 +232,28 @@ class KeyedPoolTest {
         assertThat(fixture.acquisition("bob")).isInstanceOf(Lease.class);
     }
 
+    /**
+     * One user's sandbox that dies at its start (its own state may be what kills it) must not hold back everyone
+     * else's: only its key waits for the next try.
+     */
+    @Test
+    void aWorkerThatExitsAtItsStartHoldsBackOnlyItsOwnKey() {
+        fixture.start(4);
+        fixture.acquire("alice").close();
+        fixture.run();
+
+        fixture.launcher.last().exits(1);
+        fixture.run();
+
+        Acquisition refused = fixture.acquisition("alice");
+        assertThat(refused).isInstanceOf(Unavailable.class);
+        assertThat(((Unavailable) refused).reason()).contains("worker exits at start: exited with code 1");
+        assertThat(fixture.acquisition("bob")).isInstanceOf(Lease.class);
+        fixture.clock.advance(Duration.ofSeconds(2));
+        fixture.tick();
+        assertThat(fixture.acquisition("alice")).isInstanceOf(Lease.class);
+    }
+
     @Test
     void aKeysFolderIsMadeFromTheTemplateWithMode0700AndAKeyThatIsNoFolderNameIsRefused() throws Exception {
         Path homes = Files.createDirectory(fixture.dir.resolve("homes"));
