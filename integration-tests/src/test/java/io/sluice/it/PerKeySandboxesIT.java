@@ -1,6 +1,7 @@
 package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.it.client.JdkWsClient;
@@ -16,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -269,6 +271,21 @@ class PerKeySandboxesIT {
         }
     }
 
+    /** What cannot be applied stops the start with one line naming route, host and option; nothing is skipped. */
+    @Test
+    void aWorkerIdentityThatCannotBeAppliedStopsTheStart() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        String yaml = config(workers.python(sandbox), "").replace("allow-root: true", root ? "" : "user: root");
+
+        Throwable failure = catchThrowable(
+                () -> RunningSluice.start(dir.path(), yaml).close());
+
+        assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessageStartingWith(root
+                ? "route '/sandbox/' backend 'sandbox-0': user: Sluice runs as root and this per-key host sets no user"
+                : "route '/sandbox/' backend 'sandbox-0': user: Sluice runs as uid");
+        assertThat(workers.alive()).isEmpty();
+    }
+
     @Test
     void aKeysWorkerCrashEndsOnlyThatKeysSessionsWith1011AndItsNextSessionStartsANewWorker() throws Exception {
         try (RunningSluice sluice = start("idle-timeout: 60s")) {
@@ -279,7 +296,7 @@ class PerKeySandboxesIT {
             // crashes later, after it has served.
             await().atMost(Duration.ofSeconds(10)).until(() -> sluice.supervisor().perKeyStatus().get(0).keys()
                     .stream().filter(k -> k.pid() == alice.pid()).anyMatch(k -> k.startedAt() != null
-                            && k.startedAt().isBefore(java.time.Instant.now().minusMillis(1100))));
+                            && k.startedAt().isBefore(Instant.now().minusMillis(1100))));
 
             alice.client().sendBinary("exit 3".getBytes(StandardCharsets.US_ASCII));
 
