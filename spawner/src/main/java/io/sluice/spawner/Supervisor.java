@@ -1,12 +1,15 @@
 package io.sluice.spawner;
 
+import io.sluice.spawner.pool.BackendPool;
+import io.sluice.spawner.pool.KeyedPool;
 import io.sluice.spawner.pool.ProcessPool;
 import io.sluice.spawner.pool.RestartBackoff;
 import io.sluice.spawner.pool.RouteSnapshot;
 import io.sluice.spawner.pool.SnapshotRegistry;
 import io.sluice.spawner.pool.WorkerListener;
+import io.sluice.spawner.process.Credentials;
+import io.sluice.spawner.process.ExecWrappers;
 import io.sluice.spawner.process.ExitWatcher;
-import io.sluice.spawner.process.ParentDeathLauncher;
 import io.sluice.spawner.process.PosixSpawnLauncher;
 import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.process.ProcessLauncher;
@@ -15,6 +18,7 @@ import io.sluice.spawner.process.RuntimeDirLock;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.status.PerKeyStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -63,10 +67,13 @@ public final class Supervisor {
     // Created on the supervisor thread during start, closed by stop after every child was reaped.
     private ExitWatcher watcher;
     private ProcessLauncher launcher;
+    private ExecWrappers wrappers;
     private RuntimeDirLock runtimeDirLock;
     private final AtomicBoolean tickRequested = new AtomicBoolean();
     /** Route to its pools in config order; filled on the supervisor thread during start, then only read there. */
-    private final Map<String, List<ProcessPool>> pools = new LinkedHashMap<>();
+    private final Map<String, List<BackendPool>> pools = new LinkedHashMap<>();
+    /** The per-key backends, for their status; set once start has created them. */
+    private volatile List<KeyedPool> keyedPools = List.of();
     // Written under this lock; the executor and thread exist from STARTING until stop() returns. Both are volatile
     // because acquire's nudge and the own-thread checks read them without the lock.
     private SupervisorState state = SupervisorState.NEW;
@@ -96,6 +103,11 @@ public final class Supervisor {
     /** The face the tunnel acquires leases from; usable at once, unavailable until started and after stop. */
     public Registry registry() {
         return registry;
+    }
+
+    /** The live keys of every per-key backend, as of its latest tick (once a second); any thread. */
+    public List<PerKeyStatus> perKeyStatus() {
+        return keyedPools.stream().map(KeyedPool::status).toList();
     }
 
     public synchronized SupervisorState state() {
@@ -204,8 +216,8 @@ public final class Supervisor {
 
     private Duration stopBound() {
         Duration longest = Duration.ZERO;
-        for (List<ProcessPool> routePools : pools.values()) {
-            for (ProcessPool pool : routePools) {
+        for (List<BackendPool> routePools : pools.values()) {
+            for (BackendPool pool : routePools) {
                 longest = pool.stopBound().compareTo(longest) > 0 ? pool.stopBound() : longest;
             }
         }
@@ -218,20 +230,34 @@ public final class Supervisor {
         if (runtimeDir != null && spawns) {
             prepareSpawning();
         }
+        List<KeyedPool> keyed = new ArrayList<>();
         for (BackendGroup group : groups) {
             String route = group.route();
             WorkerListener republish = (worker, from, to, why) -> publish(route);
-            List<ProcessPool> routePools = new ArrayList<>();
+            List<BackendPool> routePools = new ArrayList<>();
             // In the map before any start, so that a failed start stops what the route already started.
             pools.put(route, routePools);
             for (BackendSpec spec : group.backends()) {
-                ProcessPool pool = new ProcessPool(route, spec, clock, executor, executor, republish, launcher,
-                        RestartBackoff.withJitter());
+                BackendPool pool;
+                if (spec.isPerKey() && wrappers != null) {
+                    KeyedPool perKey = new KeyedPool(route, spec, clock, executor, executor, republish, launcher,
+                            RestartBackoff.withJitter(), wrappers.credentials(spec.launch().confinement()));
+                    keyed.add(perKey);
+                    pool = perKey;
+                } else if (spec.isPerKey()) {
+                    throw new IllegalArgumentException(("backend '%s' of route '%s' is per-key, but this supervisor "
+                            + "cannot spawn: it was created without a runtime directory")
+                            .formatted(spec.name(), route));
+                } else {
+                    pool = new ProcessPool(route, spec, clock, executor, executor, republish, launcher,
+                            RestartBackoff.withJitter());
+                }
                 routePools.add(pool);
                 pool.start();
             }
             publish(route);
         }
+        keyedPools = List.copyOf(keyed);
     }
 
     /**
@@ -257,11 +283,37 @@ public final class Supervisor {
                     .formatted(runtimeDir, e.getMessage()), e);
         }
         try {
+            wrappers = ExecWrappers.detect();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read Sluice's own resource limits: " + e.getMessage(), e);
+        }
+        checkConfinements();
+        try {
             watcher = ExitWatcher.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the child reaper: " + e.getMessage(), e);
         }
-        launcher = ParentDeathLauncher.wrapIfAvailable(new PosixSpawnLauncher(watcher, ledger));
+        launcher = new PosixSpawnLauncher(watcher, ledger, wrappers);
+    }
+
+    /**
+     * Every spawned host's user, group and rlimits can be applied here, or the start stops with the first that
+     * cannot, naming route, host and option: a limit is never skipped silently.
+     */
+    private void checkConfinements() {
+        for (BackendGroup group : groups) {
+            for (BackendSpec spec : group.backends()) {
+                if (!spec.hasLaunch()) {
+                    continue;
+                }
+                try {
+                    wrappers.check(spec.launch(), spec.isPerKey());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("route '%s' backend '%s': %s".formatted(group.route(),
+                            spec.name(), e.getMessage()), e);
+                }
+            }
+        }
     }
 
     /** The one periodic step: every pool's rules at the same instant. Never throws, or the schedule would stop. */
@@ -294,8 +346,8 @@ public final class Supervisor {
         registry.publish(RouteSnapshot.of(route, pools.get(route)));
     }
 
-    private void forEachPool(Consumer<ProcessPool> action) {
-        for (List<ProcessPool> routePools : pools.values()) {
+    private void forEachPool(Consumer<BackendPool> action) {
+        for (List<BackendPool> routePools : pools.values()) {
             routePools.forEach(action);
         }
     }

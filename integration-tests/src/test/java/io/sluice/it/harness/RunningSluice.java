@@ -54,6 +54,11 @@ public final class RunningSluice implements AutoCloseable {
         return server;
     }
 
+    /** The real supervisor, for what it publishes (per-key status). */
+    public Supervisor supervisor() {
+        return supervisor;
+    }
+
     @Override
     public void close() {
         try {

@@ -22,6 +22,16 @@ public final class Workers {
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
+    /**
+     * A YAML flow list: {@code python3 SCRIPT}, tagged like the Java workers (Python ignores the extra arguments).
+     * Python starts in milliseconds and needs no class path, so it also runs as another user (nobody).
+     */
+    public String python(java.nio.file.Path script) {
+        return List.of("/usr/bin/python3", script.toString(), "--tag", tag).stream()
+                .map(a -> "\"" + a.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
     /** Every live process of this machine that is one of these workers (zombies excluded). */
     public List<ProcessHandle> alive() {
         return ProcessHandle.allProcesses().filter(this::tagged).filter(Workers::notZombie).toList();

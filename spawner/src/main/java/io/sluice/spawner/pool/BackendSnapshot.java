@@ -1,6 +1,7 @@
 package io.sluice.spawner.pool;
 
 import io.sluice.spawner.registry.BackendView;
+import io.sluice.spawner.registry.ConnectTerms;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
@@ -17,7 +18,7 @@ final class BackendSnapshot implements BackendView {
 
     private final String name;
     private final BackendAddress address;
-    private final Duration connectTimeout;
+    private final ConnectTerms terms;
     private final int maxLoadPerProc;
     private final boolean canGrow;
     private final Worker[] running;
@@ -84,7 +85,7 @@ final class BackendSnapshot implements BackendView {
         this.pendingRun = pendingRun;
         this.name = spec.name();
         this.address = spec.address();
-        this.connectTimeout = spec.connectTimeout();
+        this.terms = new ConnectTerms(spec.connectTimeout(), spec.connectTimeout(), spec.proxyProtocol());
         this.maxLoadPerProc = spec.limits().maxLoadPerProc();
         this.canGrow = canGrow;
         this.running = running;
@@ -128,9 +129,9 @@ final class BackendSnapshot implements BackendView {
     Lease lease(String route, int index) {
         Incarnation run = runs[index];
         if (run == null) {
-            return new Lease(route, name, running[index].address(), connectTimeout, owners[index]);
+            return new Lease(route, name, running[index].address(), terms, owners[index]);
         }
-        return new Lease(route, name, running[index].address(), connectTimeout, owners[index], run.readyView,
+        return new Lease(route, name, running[index].address(), terms, owners[index], run.readyView,
                 run.exitView);
     }
 
@@ -141,7 +142,7 @@ final class BackendSnapshot implements BackendView {
 
     /** A lease on the {@link #pending()} worker, ready once it was spawned; the caller has claimed its load. */
     Lease pendingLease(String route) {
-        return new Lease(route, name, pending.address(), connectTimeout, pendingOwner, pendingRun.readyView,
+        return new Lease(route, name, pending.address(), terms, pendingOwner, pendingRun.readyView,
                 pendingRun.exitView);
     }
 
@@ -150,7 +151,7 @@ final class BackendSnapshot implements BackendView {
     }
 
     Duration connectTimeout() {
-        return connectTimeout;
+        return terms.connectTimeout();
     }
 
     /** Whether a worker at {@code load} (after the new claim) calls for another worker now. */

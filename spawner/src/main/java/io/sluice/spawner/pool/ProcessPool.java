@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * is never spawned; a spawned backend has {@code max-procs} worker slots with ids 0..max-procs-1, reused across runs.
  * Confined to the supervisor thread, except {@link #snapshot()} results, which are immutable.
  */
-public final class ProcessPool {
+public final class ProcessPool implements BackendPool {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
     /** Refused connects in a row after which a worker is restarted rather than only disabled (lighttpd B14). */
@@ -90,6 +90,7 @@ public final class ProcessPool {
      *
      * @throws WorkerStartException when a worker cannot listen or be spawned; the caller stops the pool
      */
+    @Override
     public void start() {
         if (!workers.isEmpty()) {
             throw new IllegalStateException("backend '%s' of route '%s' already started".formatted(spec.name(), route));
@@ -113,6 +114,7 @@ public final class ProcessPool {
      * One step of the pool rules at {@code now}, in lighttpd's order ({@code gw_restart_dead_procs}, then adaptive
      * spawning, then the idle kill). Demand nudges from acquire call this same method.
      */
+    @Override
     public void tick(Instant now) {
         if (stopped) {
             return;
@@ -224,6 +226,7 @@ public final class ProcessPool {
      *
      * @return completes once every process was reaped and every socket file removed
      */
+    @Override
     public CompletableFuture<Void> stop() {
         stopped = true;
         if (runner == null) {
@@ -258,6 +261,7 @@ public final class ProcessPool {
     }
 
     /** The longest a {@link #stop()} may take: the ladder's graces; zero for an existing server. */
+    @Override
     public Duration stopBound() {
         if (!spec.hasLaunch()) {
             return Duration.ZERO;
@@ -335,13 +339,15 @@ public final class ProcessPool {
 
     private void add(Worker worker) {
         workers.add(worker);
-        owners.put(worker, new LeaseOwner(this, worker, supervisorThread, clock));
+        owners.put(worker, new LeaseOwner(this::connectFailed, worker, supervisorThread, clock));
     }
 
+    @Override
     public String route() {
         return route;
     }
 
+    @Override
     public BackendSpec spec() {
         return spec;
     }

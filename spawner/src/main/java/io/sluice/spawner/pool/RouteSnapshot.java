@@ -6,8 +6,9 @@ import java.util.stream.Collectors;
 
 /**
  * Everything {@code acquire} needs about one route at one moment: its backends in config order and why none is
- * available (worded when asked, since it may say how long a backoff has left). Immutable; published by the supervisor
- * thread, read by any thread.
+ * available (worded when asked, since it may say how long a backoff has left), or for a route with a per-key host the
+ * live table of its keys. Immutable apart from that table (thread-safe); published by the supervisor thread, read by
+ * any thread.
  */
 public final class RouteSnapshot {
 
@@ -15,26 +16,37 @@ public final class RouteSnapshot {
     private final List<BackendSnapshot> backends;
     /** The reason when the route has no backends at all; null when the backends say why. */
     private final String fixedReason;
+    /** The keys of the route's per-key host, or null. */
+    private final KeyTable keys;
 
-    private RouteSnapshot(String route, List<BackendSnapshot> backends, String fixedReason) {
+    private RouteSnapshot(String route, List<BackendSnapshot> backends, String fixedReason, KeyTable keys) {
         this.route = route;
         this.backends = backends;
         this.fixedReason = fixedReason;
+        this.keys = keys;
     }
 
     /** The route's backends as its pools are now. Supervisor thread only. */
-    public static RouteSnapshot of(String route, List<ProcessPool> pools) {
+    public static RouteSnapshot of(String route, List<? extends BackendPool> pools) {
         Objects.requireNonNull(route, "route");
-        return of(route, pools.stream().map(ProcessPool::snapshot).toArray(BackendSnapshot[]::new));
+        if (pools.size() == 1 && pools.get(0) instanceof KeyedPool keyed) {
+            return new RouteSnapshot(route, List.of(), null, keyed.table());
+        }
+        return of(route, pools.stream().map(pool -> ((ProcessPool) pool).snapshot()).toArray(BackendSnapshot[]::new));
     }
 
     static RouteSnapshot of(String route, BackendSnapshot... backends) {
-        return new RouteSnapshot(route, List.of(backends), null);
+        return new RouteSnapshot(route, List.of(backends), null, null);
     }
 
     /** A route whose backends are not running at all, with the reason given to callers. */
     public static RouteSnapshot none(String route, String why) {
-        return new RouteSnapshot(Objects.requireNonNull(route, "route"), List.of(), why);
+        return new RouteSnapshot(Objects.requireNonNull(route, "route"), List.of(), why, null);
+    }
+
+    /** The table of the route's per-key host, or null when its hosts are not per-key. */
+    KeyTable keys() {
+        return keys;
     }
 
     public String route() {

@@ -4,7 +4,7 @@ import io.sluice.spawner.balance.BalancePolicy;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
-import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendGroup;
 import java.util.HashMap;
@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The registry as copy-on-write snapshots: the supervisor publishes an immutable {@link RouteSnapshot} per route
  * through a volatile reference after every worker state change, and {@link #acquire} reads it without a lock, picks a
- * backend with the route's policy and a worker inside it, and increments that worker's load. Thread-safe; acquire
- * never blocks and allocates only the lease (or the {@link Unavailable}).
+ * backend with the route's policy and a worker inside it, and increments that worker's load. A route with a per-key
+ * host is answered by that host's {@link KeyTable} (a concurrent map of its keys). Thread-safe; acquire never blocks
+ * and, for a running worker, allocates only the lease (or the {@link Unavailable}).
  */
 public final class SnapshotRegistry implements Registry {
 
@@ -55,14 +56,17 @@ public final class SnapshotRegistry implements Registry {
     }
 
     @Override
-    public Acquisition acquire(String route, SelectionKey key) {
+    public Acquisition acquire(String route, SessionRequest request) {
         RouteSlot slot = routes.get(route);
         if (slot == null) {
             return new Unavailable(route, "route '%s' is not configured".formatted(route));
         }
         RouteSnapshot snapshot = slot.snapshot;
+        if (snapshot.keys() != null) {
+            return snapshot.keys().acquire(request);
+        }
         List<BackendSnapshot> backends = snapshot.backends();
-        int chosen = slot.policy.select(backends, key);
+        int chosen = slot.policy.select(backends, request.selection());
         if (chosen < 0) {
             return slot.outage(snapshot);
         }

@@ -18,13 +18,19 @@ public final class Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     /**
-     * The load of a worker claimed by an idle stop: negative, so that acquire, which increments only a non-negative
-     * load, can no longer lease it. Cleared when the worker is DEAD.
+     * Added to the load of a worker that may no longer be leased (claimed by an idle stop, or retired): the load is
+     * then negative, so acquire, which increments only a non-negative load, refuses it, while the sessions it still
+     * holds are counted above this value and released as usual. An idle stop's claim (no session) is cleared when the
+     * worker is DEAD, so a pool slot can be offered again; a retired single-run worker stays closed.
      */
     private static final int CLOSING = Integer.MIN_VALUE;
 
     private final String backendName;
     private final int id;
+    /** How logs name this worker after the backend: the id, or a per-key worker's key hash. */
+    private final String label;
+    /** A per-key worker runs once and is never leased again after it was closed; a pool slot is reused. */
+    private final boolean singleRun;
     private final BackendAddress address;
     private final Duration disableTime;
     private final InstantSource clock;
@@ -52,8 +58,24 @@ public final class Worker {
      */
     public Worker(String backendName, int id, BackendAddress address, Duration disableTime, InstantSource clock,
                   WorkerState initial, WorkerListener listener) {
+        this(backendName, id, Integer.toString(id), false, address, disableTime, clock, initial, listener);
+    }
+
+    /**
+     * A worker that runs once (a per-key worker): named {@code backend#label}, DEAD until its one start, and never
+     * leasable again once an idle stop claimed it or it was {@link #retire() retired}.
+     */
+    static Worker singleRun(String backendName, int id, String label, BackendAddress address, InstantSource clock,
+                            WorkerListener listener) {
+        return new Worker(backendName, id, label, true, address, Duration.ZERO, clock, WorkerState.DEAD, listener);
+    }
+
+    private Worker(String backendName, int id, String label, boolean singleRun, BackendAddress address,
+                   Duration disableTime, InstantSource clock, WorkerState initial, WorkerListener listener) {
         this.backendName = Objects.requireNonNull(backendName, "backendName");
         this.id = id;
+        this.label = Objects.requireNonNull(label, "label");
+        this.singleRun = singleRun;
         this.address = Objects.requireNonNull(address, "address");
         this.disableTime = Objects.requireNonNull(disableTime, "disableTime");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -91,8 +113,8 @@ public final class Worker {
             throw new IllegalArgumentException("worker %s: a restart time needs DEAD, not %s".formatted(name(), next));
         }
         disabledUntil = next == WorkerState.DISABLED ? clock.instant().plus(disableTime) : null;
-        if (next == WorkerState.DEAD) {
-            load.compareAndSet(CLOSING, 0); // the idle stop's claim ends with the process
+        if (next == WorkerState.DEAD && !singleRun) {
+            load.compareAndSet(CLOSING, 0); // the idle stop's claim ends with the process; the slot is reused
         }
         this.restartAt = restartAt;
         offered = false;
@@ -110,9 +132,9 @@ public final class Worker {
         }
     }
 
-    /** "backend#id", as logs and messages name a worker. */
+    /** "backend#id" (a per-key worker: "backend#keyhash"), as logs and messages name a worker. */
     public String name() {
-        return backendName + "#" + id;
+        return backendName + "#" + label;
     }
 
     public String backendName() {
@@ -178,14 +200,18 @@ public final class Worker {
         lastUsed = now;
     }
 
-    /** Connections currently held or being made to this worker; 0 once claimed by an idle stop. Any thread. */
+    /** Connections currently held or being made to this worker, also once it may no longer be leased. Any thread. */
     public int load() {
-        return Math.max(0, load.get());
+        return sessions(load.get());
     }
 
-    /** The load, or -1 once an idle stop claimed this worker (no lease may be granted on it). Any thread. */
+    /** The load, or -1 once this worker was claimed or retired (no lease may be granted on it). Any thread. */
     int leasableLoad() {
         return Math.max(-1, load.get());
+    }
+
+    private static int sessions(int value) {
+        return value >= 0 ? value : value - CLOSING;
     }
 
     /** When a connection last started or ended on this worker (for idle-timeout). Any thread. */
@@ -216,6 +242,27 @@ public final class Worker {
     }
 
     /**
+     * Claims one unit of load unless the worker is closed, or it already carries {@code cap} (a key's
+     * {@code max-sessions-per-key}). Any thread.
+     *
+     * @return the load including this claim; 0 when at the cap, -1 when closed (nothing was claimed either way)
+     */
+    int acquireLoadBelow(int cap) {
+        while (true) {
+            int current = load.get();
+            if (current < 0) {
+                return -1;
+            }
+            if (current >= cap) {
+                return 0;
+            }
+            if (load.compareAndSet(current, current + 1)) {
+                return current + 1;
+            }
+        }
+    }
+
+    /**
      * Claims an idle worker for its stop, in one atomic step with the check that no connection holds it: succeeds
      * only at load 0, and from then on {@link #acquireLoad()} refuses it. Supervisor thread.
      */
@@ -224,13 +271,37 @@ public final class Worker {
     }
 
     /**
+     * Closes the worker to new leases whatever its load (a per-key worker at {@code max-age}, crashed, or refusing),
+     * in one atomic step: a lease claimed before still counts and is released as usual, none can be claimed after.
+     * Any thread.
+     *
+     * @return whether this call closed it (false when it was closed already)
+     */
+    boolean retire() {
+        while (true) {
+            int current = load.get();
+            if (current < 0) {
+                return false;
+            }
+            if (load.compareAndSet(current, current + CLOSING)) {
+                return true;
+            }
+        }
+    }
+
+    /** Whether leases can no longer be claimed on this worker (claimed by an idle stop, or retired). Any thread. */
+    boolean closed() {
+        return load.get() < 0;
+    }
+
+    /**
      * Gives back one unit of load. Any thread.
      *
      * @throws IllegalStateException when the load is already 0, which means a lease was released twice
      */
     void releaseLoad(Instant now) {
-        int before = load.getAndUpdate(v -> v > 0 ? v - 1 : 0);
-        if (before <= 0) {
+        int before = load.getAndUpdate(v -> sessions(v) > 0 ? v - 1 : v);
+        if (sessions(before) <= 0) {
             throw new IllegalStateException("worker %s: load released below 0".formatted(name()));
         }
         // Tunnels live long, so the end of a connection counts as use, or idle-timeout would stop a worker at once.

@@ -8,11 +8,13 @@ import io.sluice.spawner.process.SpawnException;
 import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.LaunchSpec;
 import io.sluice.spawner.spec.StopLadder;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -63,13 +65,22 @@ final class WorkerRunner {
      * @throws WorkerStartException naming route, backend, worker, path or binary, errno and hint
      */
     void launch(Worker worker, String why) {
+        launch(worker, why, spec.launch(), Map.of());
+    }
+
+    /**
+     * {@link #launch(Worker, String)} with a launch of this worker's own ({@code launch}: a per-key worker's folder)
+     * and more variables ({@code env}: its {@code SLUICE_KEY}).
+     */
+    void launch(Worker worker, String why, LaunchSpec launch, Map<String, String> env) {
         Incarnation run = worker.incarnation();
         worker.moveTo(WorkerState.STARTING, why);
         try {
+            Map<String, String> extra = new HashMap<>(env);
+            extra.put("SLUICE_ROUTE", route);
+            extra.put("SLUICE_WORKER_ID", Integer.toString(worker.id()));
             run.socket = listen(worker.address());
-            run.child = launcher.launch(spec.launch(), run.socket,
-                    Map.of("SLUICE_ROUTE", route, "SLUICE_WORKER_ID", Integer.toString(worker.id())),
-                    logName(worker));
+            run.child = launcher.launch(launch, run.socket, extra, logName(worker));
         } catch (IOException | RuntimeException e) {
             failedToStart(worker, run, e);
         }

@@ -20,19 +20,29 @@ import org.slf4j.LoggerFactory;
  * the spec's cwd, own session, clean signal state, socket on fd 0, stdout and stderr into pipes that the
  * {@link ExitWatcher} logs, nothing else inherited. Records each group in the optional {@link ProcessGroupLedger}
  * and gives each worker that ledger's instance token ({@value ProcessGroupLedger#TOKEN_VARIABLE}), which proves at
- * the next start that what is left in the group is ours.
- * Call from the supervisor thread only.
+ * the next start that what is left in the group is ours. {@link ExecWrappers} may run in front of the program (limits,
+ * user, death signal); logs and errors always name the program. Call from the supervisor thread only.
  */
 public final class PosixSpawnLauncher implements ProcessLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(PosixSpawnLauncher.class);
 
     private final ExitWatcher watcher;
     private final ProcessGroupLedger ledger;
+    private final ExecWrappers wrappers;
 
     /** @param ledger where to record process groups, or null to keep no record */
     public PosixSpawnLauncher(ExitWatcher watcher, ProcessGroupLedger ledger) {
+        this(watcher, ledger, null);
+    }
+
+    /**
+     * @param ledger   where to record process groups, or null to keep no record
+     * @param wrappers what runs in front of a program (limits, user, death signal), or null to run it bare
+     */
+    public PosixSpawnLauncher(ExitWatcher watcher, ProcessGroupLedger ledger, ExecWrappers wrappers) {
         this.watcher = Objects.requireNonNull(watcher, "watcher");
         this.ledger = ledger;
+        this.wrappers = wrappers;
     }
 
     @Override
@@ -52,7 +62,9 @@ public final class PosixSpawnLauncher implements ProcessLauncher {
             out = Posix.pipe();
             err = Posix.pipe();
             long started = System.nanoTime();
-            pid = PosixSpawn.spawn(new SpawnRequest(spec.binPath(), spec.argv(), envp(spec, extraEnv), spec.cwd(),
+            ExecWrappers.Exec exec = wrappers == null ? new ExecWrappers.Exec(spec.binPath(), spec.argv())
+                    : wrappers.exec(spec);
+            pid = PosixSpawn.spawn(new SpawnRequest(exec.binary(), exec.argv(), envp(spec, extraEnv), spec.cwd(),
                     socket.fd(), out[1], err[1]));
             LOG.debug("worker {} spawned pid {} in {} us", logName, pid, (System.nanoTime() - started) / 1000);
         } catch (NativeCallException e) {

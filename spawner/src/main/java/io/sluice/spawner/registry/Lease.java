@@ -38,7 +38,7 @@ public final class Lease implements Acquisition, AutoCloseable {
     private final String route;
     private final String backendName;
     private final BackendAddress address;
-    private final Duration connectTimeout;
+    private final ConnectTerms terms;
     private final Owner owner;
     private final CompletionStage<Void> ready;
     private final WorkerProbe worker;
@@ -46,7 +46,12 @@ public final class Lease implements Acquisition, AutoCloseable {
 
     /** A lease on a backend that is listening already and whose end Sluice cannot see (an existing server). */
     public Lease(String route, String backendName, BackendAddress address, Duration connectTimeout, Owner owner) {
-        this(route, backendName, address, connectTimeout, owner, CompletableFuture.completedFuture(null), UNSEEN);
+        this(route, backendName, address, ConnectTerms.of(connectTimeout), owner);
+    }
+
+    /** A lease on an existing server, connected to on {@code terms}. */
+    public Lease(String route, String backendName, BackendAddress address, ConnectTerms terms, Owner owner) {
+        this(route, backendName, address, terms, owner, CompletableFuture.completedFuture(null), UNSEEN);
     }
 
     /**
@@ -55,10 +60,16 @@ public final class Lease implements Acquisition, AutoCloseable {
      */
     public Lease(String route, String backendName, BackendAddress address, Duration connectTimeout, Owner owner,
                  CompletionStage<Void> ready, WorkerProbe worker) {
+        this(route, backendName, address, ConnectTerms.of(connectTimeout), owner, ready, worker);
+    }
+
+    /** A lease on a worker Sluice runs, connected to on {@code terms}. */
+    public Lease(String route, String backendName, BackendAddress address, ConnectTerms terms, Owner owner,
+                 CompletionStage<Void> ready, WorkerProbe worker) {
         this.route = Objects.requireNonNull(route, "route");
         this.backendName = Objects.requireNonNull(backendName, "backendName");
         this.address = Objects.requireNonNull(address, "address");
-        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.terms = Objects.requireNonNull(terms, "terms");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.worker = Objects.requireNonNull(worker, "worker");
@@ -79,7 +90,20 @@ public final class Lease implements Acquisition, AutoCloseable {
 
     /** How long one connect attempt may take ({@code connect-timeout}); zero means no bound. */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return terms.connectTimeout();
+    }
+
+    /**
+     * How long to wait for {@link #ready()} at most (a per-key host's {@code start-timeout}, else
+     * {@code connect-timeout}); zero means no bound. A start that takes longer is given up: the session gets 503.
+     */
+    public Duration startTimeout() {
+        return terms.startTimeout();
+    }
+
+    /** Whether the connection must start with a PROXY protocol v2 header ({@code proxy-protocol: v2}). */
+    public boolean proxyProtocol() {
+        return terms.proxyProtocol();
     }
 
     /**

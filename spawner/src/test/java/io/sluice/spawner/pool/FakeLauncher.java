@@ -21,7 +21,7 @@ final class FakeLauncher implements ProcessLauncher {
 
     /** One recorded launch: what was asked, the exit the test completes, and the signals sent to its group. */
     record Launch(String name, int pid, Map<String, String> extraEnv, ListenSocket socket,
-                  CompletableFuture<ExitStatus> exit, List<Integer> signals) {
+                  CompletableFuture<ExitStatus> exit, List<Integer> signals, LaunchSpec spec) {
         void exits(int code) {
             exit.complete(new ExitStatus.Exited(code));
         }
@@ -47,7 +47,7 @@ final class FakeLauncher implements ProcessLauncher {
         CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
         List<Integer> signals = new CopyOnWriteArrayList<>();
         int pid = nextPid++;
-        launches.add(new Launch(logName, pid, Map.copyOf(extraEnv), socket, exit, signals));
+        launches.add(new Launch(logName, pid, Map.copyOf(extraEnv), socket, exit, signals, spec));
         if (exitAtOnce != null) {
             exit.complete(exitAtOnce);
         }

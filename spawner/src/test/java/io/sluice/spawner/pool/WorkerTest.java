@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.spawner.spec.BackendAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,5 +129,39 @@ class WorkerTest {
         worker.moveTo(WorkerState.STOPPING, "idle");
         worker.moveTo(WorkerState.DEAD, "reaped");
         assertThat(worker.acquireLoad()).isEqualTo(1);
+    }
+
+    /** max-age and crashes close a per-key worker that still holds sessions: they are released as usual. */
+    @Test
+    void aRetiredWorkerKeepsCountingItsSessionsButTakesNoMoreEvenWhenDead() {
+        Worker worker = Worker.singleRun("sandbox", 7, "9f3c1a2b4d5e6f70", new BackendAddress.UnixPath(
+                Path.of("/run/s-9f3c1a2b4d5e6f70")), clock, (w, from, to, why) -> { });
+        assertThat(worker.name()).isEqualTo("sandbox#9f3c1a2b4d5e6f70");
+        worker.acquireLoadBelow(Integer.MAX_VALUE);
+        worker.acquireLoadBelow(Integer.MAX_VALUE);
+
+        assertThat(worker.retire()).isTrue();
+
+        assertThat(worker.retire()).as("once").isFalse();
+        assertThat(worker.closed()).isTrue();
+        assertThat(worker.load()).isEqualTo(2);
+        assertThat(worker.acquireLoadBelow(Integer.MAX_VALUE)).isEqualTo(-1);
+        worker.releaseLoad(clock.instant());
+        worker.releaseLoad(clock.instant());
+        assertThat(worker.load()).isZero();
+        assertThatThrownBy(() -> worker.releaseLoad(clock.instant())).isInstanceOf(IllegalStateException.class);
+        worker.moveTo(WorkerState.STARTING, "start");
+        worker.moveTo(WorkerState.STOPPING, "stop");
+        worker.moveTo(WorkerState.DEAD, "reaped");
+        assertThat(worker.acquireLoadBelow(Integer.MAX_VALUE)).as("a single run never reopens").isEqualTo(-1);
+    }
+
+    @Test
+    void aCapRefusesTheClaimThatWouldExceedIt() {
+        Worker worker = worker(WorkerState.RUNNING);
+        assertThat(worker.acquireLoadBelow(2)).isEqualTo(1);
+        assertThat(worker.acquireLoadBelow(2)).isEqualTo(2);
+        assertThat(worker.acquireLoadBelow(2)).isZero();
+        assertThat(worker.load()).isEqualTo(2);
     }
 }

@@ -3,9 +3,13 @@ package io.sluice.tunnel.server;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.spec.LaunchSpec;
+import io.sluice.spawner.spec.PerKeySpec;
+import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.tunnel.config.ExtensionMapping;
 import io.sluice.tunnel.config.FrameType;
+import io.sluice.tunnel.config.KeyRule;
 import io.sluice.tunnel.config.OriginPolicy;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.ServerOptions;
@@ -13,6 +17,7 @@ import io.sluice.tunnel.config.SluiceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Builds configurations in code for tunnel tests. */
 public final class TestConfigs {
@@ -29,6 +34,17 @@ public final class TestConfigs {
 
     public static RouteSpec route(String key) {
         return route(key, FrameType.BINARY, List.of(), Duration.ZERO, Duration.ZERO);
+    }
+
+    /** A route whose one host is per-key, its key found by {@code rule}. */
+    public static RouteSpec perKeyRoute(String key, KeyRule rule) {
+        LaunchSpec launch = new LaunchSpec(Path.of("/bin/cat"), List.of("cat"), Map.of(), Path.of("/"), 15,
+                Duration.ofSeconds(5), 16, 0600);
+        BackendSpec spec = new BackendSpec("sandbox", new BackendAddress.UnixPath(Path.of("/tmp/sandbox.sock")),
+                Duration.ofSeconds(1), Duration.ofSeconds(2), new PoolLimits(0, 4, 1, Duration.ofSeconds(60)), launch,
+                new PerKeySpec(0, Duration.ZERO, Duration.ofSeconds(10), null, false), false);
+        return new RouteSpec(key, FrameType.BINARY, OriginPolicy.any(), Duration.ZERO, Duration.ZERO,
+                new BackendGroup(key, BalanceKind.values()[0], List.of(spec)), rule);
     }
 
     public static ServerOptions server(Path documentRoot, int maxConnections, Duration maxReadIdle,

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.config.ExtensionMapping;
 import io.sluice.tunnel.config.FrameType;
+import io.sluice.tunnel.config.KeyRule;
+import io.sluice.tunnel.config.KeySource;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.BackendConnector;
 import io.sluice.tunnel.session.TunnelStats;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -185,6 +188,59 @@ class UpgradeHandlerTest {
                 .contains("connection: close").endsWith("all 2 backends of /echo/ are disabled\n");
         assertThat(connects).hasValue(0);
         assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void answersWithTheStatusTheRegistryGivesSuchAs429ForAKeyOverItsSessionCap() {
+        TestRegistry registry = TestRegistry.refusing(429,
+                "route /echo/: this key has 8 sessions (max-sessions-per-key)");
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        String response = exchange(ch, upgrade("/echo/"));
+        assertThat(response).startsWith("HTTP/1.1 429 Too Many Requests\r\n")
+                .endsWith("route /echo/: this key has 8 sessions (max-sessions-per-key)\n");
+        assertThat(connects).hasValue(0);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void passesAFreshSessionIdAndNoKeyOnARouteWithoutPerKeyHosts() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        ServerContext context = context(TestConfigs.config(TestConfigs.route("/echo/")), registry, acceptingConnector);
+        EmbeddedChannel first = client(context);
+        EmbeddedChannel second = client(context);
+        exchange(first, upgrade("/echo/"));
+        exchange(second, upgrade("/echo/"));
+        assertThat(registry.requests).hasSize(2).allSatisfy(r -> {
+            assertThat(r.key()).isNull();
+            assertThat(r.environment().get()).isEmpty();
+        });
+        assertThat(registry.requests.get(0).sessionId()).isNotEqualTo(registry.requests.get(1).sessionId());
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
+    @Test
+    void aPerKeyRouteRefusesARequestWithoutAKeyWith400BeforeAnyBackendIsTouched() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        KeyRule rule = new KeyRule(KeySource.parse("header:X-User"), Pattern.compile(KeyRule.DEFAULT_PATTERN), null,
+                false);
+        ServerContext context = context(TestConfigs.config(TestConfigs.perKeyRoute("/sandbox/", rule)), registry,
+                acceptingConnector);
+        EmbeddedChannel missing = client(context);
+        EmbeddedChannel hostile = client(context);
+        EmbeddedChannel good = client(context);
+
+        assertThat(exchange(missing, upgrade("/sandbox/"))).startsWith("HTTP/1.1 400 Bad Request\r\n")
+                .endsWith("route /sandbox/: the request has no key (header X-User)\n");
+        assertThat(exchange(hostile, upgrade("/sandbox/", "X-User: ../etc"))).startsWith("HTTP/1.1 400 Bad Request")
+                .doesNotContain("../etc");
+        assertThat(registry.events).isEmpty();
+        assertThat(exchange(good, upgrade("/sandbox/", "X-User: alice"))).startsWith("HTTP/1.1 101 ");
+        assertThat(registry.requests).singleElement().extracting(r -> r.key()).isEqualTo("alice");
+        good.finishAndReleaseAll();
+        assertThat(missing.finish()).isFalse();
+        assertThat(hostile.finish()).isFalse();
     }
 
     @Test

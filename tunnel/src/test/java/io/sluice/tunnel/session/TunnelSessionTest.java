@@ -3,6 +3,7 @@ package io.sluice.tunnel.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.frame.BackendFramer;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -109,7 +112,7 @@ class TunnelSessionTest {
             return backend.newSucceededFuture();
         };
         session = new TunnelSession(client, "/r", format, settings, connector, FRAMING, stats);
-        session.connect(registry, new SelectionKey("/r", "h", "c"), new TunnelSession.ConnectListener() {
+        TunnelSession.ConnectListener listener = new TunnelSession.ConnectListener() {
             @Override
             public void connected(TunnelSession s) {
                 client.pipeline().addLast(new ClientFrameDecoder(maxMessageSize, true), s.clientHandler());
@@ -117,10 +120,12 @@ class TunnelSessionTest {
             }
 
             @Override
-            public void unavailable(TunnelSession s, String reason) {
+            public void unavailable(TunnelSession s, int status, String reason) {
                 unavailableReason = reason;
             }
-        });
+        };
+        session.connect(registry, new SessionRequest(new SelectionKey("/r", "h", "c"), "s1", null, List::of),
+                listener);
     }
 
     private void open() {
@@ -197,6 +202,28 @@ class TunnelSessionTest {
         assertThat(session.state()).isEqualTo(SessionState.CLOSED);
         assertThat(registry.count("released")).isEqualTo(1);
         assertThat(stats.activeSessions()).isZero();
+    }
+
+    /** proxy-protocol: v2: the header comes first, before any byte of the client. */
+    @Test
+    void startsTheBackendConnectionWithAProxyHeaderCarryingTheSessionIdWhenTheHostAsks() {
+        registry = TestRegistry.proxying(ADDRESS);
+        open();
+        fromClient(frame(0x2, "hello".getBytes(StandardCharsets.UTF_8)));
+
+        ByteBuf header = backend.readOutbound();
+        assertThat(ByteBufUtil.hexDump(header, 0, 12)).isEqualTo("0d0a0d0a000d0a515549540a");
+        assertThat(header.toString(StandardCharsets.UTF_8)).endsWith("\u0005\u0000\u0002s1");
+        header.release();
+        assertThat(backendReceived()).isEqualTo("hello");
+    }
+
+    @Test
+    void sendsNoProxyHeaderToAHostWithoutIt() {
+        open();
+        fromClient(frame(0x2, "hello".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(backendReceived()).isEqualTo("hello");
     }
 
     @Test
@@ -382,6 +409,24 @@ class TunnelSessionTest {
         client.runPendingTasks();
         assertThat(session.state()).isEqualTo(SessionState.OPEN);
         assertThat(registry.count("connected")).isEqualTo(1);
+    }
+
+    /**
+     * A start that does not come within the lease's start timeout (a per-key host's start-timeout) is a 503 at once,
+     * and the lease is released without blaming the worker: another attempt would wait for the same start.
+     */
+    @Test
+    void answers503WhenTheWorkerDoesNotStartWithinTheStartTimeout() {
+        registry = TestRegistry.worker(ADDRESS, new CompletableFuture<>(), () -> WorkerOutcome.RUNNING);
+        start(WireFormat.BINARY, OFF, OFF, OFF, 0);
+        elapse(1999);
+        assertThat(session.state()).isEqualTo(SessionState.CONNECTING);
+
+        elapse(1);
+
+        assertThat(session.state()).isEqualTo(SessionState.CLOSED);
+        assertThat(unavailableReason).isEqualTo("route /r: the backend did not start within 2 s");
+        assertThat(registry.events).containsExactly("acquire /r", "released");
     }
 
     /** A worker whose outcome the test sets; counts how often the session read it. */
