@@ -21,13 +21,15 @@ class ImportBoundaryTest {
                     TUNNEL + ".server", "picocli", "ch.qos.logback", "sun.misc.Signal")
             .allow(TUNNEL + ".config", SPAWNER + ".spec", "org.yaml.snakeyaml")
             .allow(TUNNEL + ".server", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
-                    TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", "jdk.net")
+                    TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", TUNNEL + ".tls", "jdk.net")
             .allow(TUNNEL + ".session", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
-                    TUNNEL + ".frame")
+                    TUNNEL + ".frame", TUNNEL + ".tls")
+            // TLS: the SSL context from the config's TLS records, and a client's handshake facts.
+            .allow(TUNNEL + ".tls", "io.netty", TUNNEL + ".config")
             .allow(TUNNEL + ".frame", "io.netty")
             // Per-connection programs: channels over a handed-over fd, and the CGI environment from request facts.
             .allow(TUNNEL + ".stdio", "io.netty")
-            .allow(TUNNEL + ".cgi", "io.netty");
+            .allow(TUNNEL + ".cgi", "io.netty", TUNNEL + ".tls");
 
     @Test
     void everyImportIsOneItsPackageMayMake() {

@@ -13,12 +13,14 @@ import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.Framing;
 import io.sluice.tunnel.session.TunnelStats;
+import io.sluice.tunnel.tls.ServerTlsContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +59,19 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code server.bind:server.port} (0 = any free port), logs "listening on ws://HOST:PORT" and returns the
-     * bound address.
+     * Binds {@code server.bind:server.port} (0 = any free port), logs "listening on ws://HOST:PORT" (wss:// with
+     * TLS) and returns the bound address.
      *
-     * @throws IOException when the address cannot be bound (port in use, no such address) or the document root
-     *                     cannot be read; the message names the address or path
+     * @throws IOException when the address cannot be bound (port in use, no such address), the document root
+     *                     cannot be read or the TLS library refuses the certificate; the message names the address,
+     *                     path or option
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (state != State.NEW) {
             throw new IllegalStateException("tunnel server must be new to start; currently " + state);
         }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
+        ServerTlsContext tls = tls(config);
         ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
                 new SocketBackendConnector(backends), framing, stats,
                 new ConnectionCap(config.server().maxConnections()));
@@ -80,7 +84,7 @@ public final class TunnelServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new TunnelInitializer(context, clients));
+                .childHandler(new TunnelInitializer(context, clients, tls));
         Transports.keepAlive(bootstrap, config.server().tcpKeepalive());
         String host = config.server().bind();
         int port = config.server().port();
@@ -93,7 +97,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         state = State.RUNNING;
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("listening on ws://{}:{} ({} transport)", bound.getHostString(), bound.getPort(), Transports.name());
+        LOG.info("listening on {}://{}:{} ({} transport)", config.server().scheme(), bound.getHostString(),
+                bound.getPort(), Transports.name());
         return bound;
     }
 
@@ -105,6 +110,18 @@ public final class TunnelServer implements AutoCloseable {
             return new StaticFiles(documentRoot.toRealPath());
         } catch (IOException e) {
             throw new IOException("server.document-root %s cannot be used: %s".formatted(documentRoot, e), e);
+        }
+    }
+
+    private static ServerTlsContext tls(SluiceConfig config) throws IOException {
+        if (config.server().tls() == null) {
+            return null;
+        }
+        try {
+            return ServerTlsContext.build(config.server().tls(), config.server().handshakeTimeout());
+        } catch (SSLException e) {
+            throw new IOException("server.tls: the TLS library refused the certificate or key: " + e.getMessage(),
+                    e);
         }
     }
 
