@@ -62,9 +62,14 @@ public final class ServerTlsContext {
      * @throws SSLException when the TLS library refuses the material (rare: the loader checked it)
      */
     public static ServerTlsContext build(TlsOptions tls, Duration handshakeTimeout) throws SSLException {
+        return build(tls, handshakeTimeout, availableProvider());
+    }
+
+    /** As {@link #build(TlsOptions, Duration)} with the given provider (tests run both). */
+    static ServerTlsContext build(TlsOptions tls, Duration handshakeTimeout, SslProvider provider)
+            throws SSLException {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
-        SslProvider provider = availableProvider();
         SslContext context = SslContextBuilder
                 .forServer(tls.key(), tls.chain().toArray(X509Certificate[]::new))
                 .sslProvider(provider)
@@ -96,7 +101,7 @@ public final class ServerTlsContext {
             return "OpenSSL (" + OpenSsl.versionString() + ")";
         }
         Throwable why = OpenSsl.unavailabilityCause();
-        return "JDK (OpenSSL unavailable: " + (why == null ? "unknown" : why.getMessage()) + ")";
+        return why == null ? "JDK" : "JDK (OpenSSL unavailable: " + why.getMessage() + ")";
     }
 
     private static io.netty.handler.ssl.ClientAuth clientAuth(TlsOptions tls) {
