@@ -19,8 +19,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +33,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real server with {@code server.tls}: wss round trips with the JDK client, and the TLS handshake bounded by
@@ -55,10 +59,15 @@ class TlsListenerTest {
     }
 
     private InetSocketAddress start(int maxConnections, Duration handshakeTimeout) throws Exception {
+        return start(maxConnections, handshakeTimeout, null);
+    }
+
+    private InetSocketAddress start(int maxConnections, Duration handshakeTimeout, Path documentRoot)
+            throws Exception {
         backend = EchoBackend.tcp();
         TlsOptions tls = new TlsOptions(Path.of("cert.pem"), Path.of("key.pem"), null, ClientAuth.NONE,
                 TlsOptions.SUPPORTED_PROTOCOLS, List.of(LEAF.certificate()), LEAF.privateKey(), List.of(), List.of());
-        ServerOptions options = new ServerOptions("127.0.0.1", 0, null, Path.of("/tmp"), maxConnections,
+        ServerOptions options = new ServerOptions("127.0.0.1", 0, documentRoot, Path.of("/tmp"), maxConnections,
                 handshakeTimeout, Duration.ZERO, 0, Duration.ofSeconds(3), 1, Duration.ZERO, tls);
         SluiceConfig config = TestConfigs.config(options, List.of(),
                 TestConfigs.route("/echo/", FrameType.BINARY, List.of(), Duration.ZERO, Duration.ZERO));
@@ -88,6 +97,29 @@ class TlsListenerTest {
         assertThat(collector.all()).isEqualTo(data);
         ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
         assertThat(collector.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
+    }
+
+    /**
+     * Static files go out with sendfile on plain connections, which would bypass TLS: over TLS the response arrived
+     * with its headers and no body (the transfer ended early). Large enough for many chunks and many TLS records.
+     */
+    @Test
+    void servesStaticFilesOverHttpsWholeAndByteExact(@TempDir Path root) throws Exception {
+        byte[] body = new byte[300_000];
+        new Random(3).nextBytes(body);
+        Files.write(root.resolve("big.bin"), body);
+        Files.writeString(root.resolve("index.html"), "<p>hello</p>");
+        InetSocketAddress at = start(10, Duration.ofSeconds(10), root.toRealPath());
+        String base = "https://127.0.0.1:" + at.getPort();
+
+        HttpResponse<byte[]> big = http.send(HttpRequest.newBuilder(URI.create(base + "/big.bin")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(big.statusCode()).isEqualTo(200);
+        assertThat(big.body()).isEqualTo(body);
+        assertThat(index.body()).isEqualTo("<p>hello</p>");
     }
 
     @Test
