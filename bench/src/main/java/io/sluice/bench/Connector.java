@@ -2,6 +2,8 @@ package io.sluice.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -12,9 +14,13 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Owns the client event loops (native epoll on Linux, NIO elsewhere) and opens connections with a bounded number of
@@ -23,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class Connector implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelType;
+    private SslContext tls;
 
     Connector(int threads) {
         boolean epoll = Epoll.isAvailable();
@@ -60,7 +67,7 @@ final class Connector implements AutoCloseable {
             ChannelFuture connect = new Bootstrap().group(group).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(connection)
+                .handler(target.tls() ? overTls(target, connection) : connection)
                 .connect(target.host(), target.port());
             connect.addListener(f -> {
                 if (!f.isSuccess()) {
@@ -74,6 +81,23 @@ final class Connector implements AutoCloseable {
             control.settled.countDown();
         }
         return connections;
+    }
+
+    /** TLS first, then the connection; one client context for all (BoringSSL when it loads, as for the server). */
+    private ChannelHandler overTls(Target target, BenchConnection connection) {
+        if (tls == null) {
+            try {
+                tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot make a client TLS context", e);
+            }
+        }
+        return new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(tls.newHandler(ch.alloc(), target.host(), target.port()), connection);
+            }
+        };
     }
 
     @Override
