@@ -20,7 +20,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/rsa-key.pem" -out "$W/rsa.
   2>/dev/null
 ulimit -n "$(ulimit -Hn)"
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$W"' EXIT
+trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done; wait 2>/dev/null; [ "${KEEP:-0}" = 1 ] || rm -rf "$W"' EXIT
 
 start() { # NAME TLS-LINE -> sets PORT and PID
   cat > "$W/$1.yaml" <<YAML
@@ -38,7 +38,7 @@ wstunnel:
 YAML
   java ${SLUICE_JAVA_OPTS:-} -jar "$JAR" run -c "$W/$1.yaml" > "$W/$1.log" 2>&1 &
   PID=$!; PIDS+=("$PID")
-  for _ in $(seq 60); do grep -q "listening on " "$W/$1.log" && break; sleep 0.5; done
+  for _ in $(seq 60); do grep -q "listening on wss\?://" "$W/$1.log" && break; sleep 0.5; done
   PORT=$(grep -o "listening on [a-z]*://[^ ]*" "$W/$1.log" | sed 's/.*://')
   grep -h "TLS:" "$W/$1.log" | sed 's/^.*TLS:/# TLS:/' || true
 }
