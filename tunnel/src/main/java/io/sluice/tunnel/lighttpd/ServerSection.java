@@ -30,6 +30,9 @@ final class ServerSection {
         } else if (bindText.startsWith("/")) {
             notes.warn(bind.where(), "server.bind \"%s\": Sluice listens on TCP only; not translated (127.0.0.1)"
                     .formatted(bindText));
+        } else if (bindText.startsWith("[") && bindText.endsWith("]")) {
+            y.comment(2, "lighttpd writes an IPv6 address in brackets; Sluice without.");
+            y.line(2, "bind: " + YamlLines.quoted(bindText.substring(1, bindText.length() - 1)));
         } else {
             y.line(2, "bind: " + YamlLines.scalar(bindText));
         }

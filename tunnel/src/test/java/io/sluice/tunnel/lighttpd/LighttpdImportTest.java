@@ -93,6 +93,26 @@ class LighttpdImportTest {
     }
 
     @Test
+    void anIpv6BindLosesLighttpdsBracketsAndPassesCheck() throws Exception {
+        Path dir = Files.createTempDirectory("lighttpd");
+        try {
+            Path conf = dir.resolve("lighttpd.conf");
+            Files.writeString(conf, """
+                    server.bind = "[::1]"
+                    wstunnel.server = ( "/ws/" => ( ( "socket" => "/run/ws.sock" ) ) )
+                    """);
+            String yaml = LighttpdImport.convert(conf).yaml();
+
+            assertThat(yaml).contains("  bind: \"::1\"\n");
+            assertThat(ConfigLoader.parse(yaml, dir.resolve("sluice.yaml")).server().bind()).isEqualTo("::1");
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void stringsEscapesCommentsAndConcatenationReadAsLighttpdReadsThem() throws Exception {
         Path dir = Files.createTempDirectory("lighttpd");
         try {
