@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * second, the p50/p99 setup time and the server's CPU per connection. A stand-in until LoadGen's own churn mode
  * (another branch) can take a {@code --tls} flag; then this file goes (issue 12). Runs on the main thread; the
  * lanes live on one epoll event loop.
- * <pre>java -cp loadgen.jar io.sluice.bench.HandshakeChurn --port P [--tls] [--conns 8] [--duration 5] [--pid PID]</pre>
+ * <pre>java -cp loadgen.jar io.sluice.bench.HandshakeChurn --port P [--tls] [--conns 8] [--duration 5] [--pid P]</pre>
  */
 public final class HandshakeChurn {
     /** The kernel's USER_HZ, as LoadGen's default (getconf CLK_TCK). */

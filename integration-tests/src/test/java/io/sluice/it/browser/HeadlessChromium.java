@@ -26,7 +26,7 @@ public final class HeadlessChromium implements AutoCloseable {
         this(profile, new String[0]);
     }
 
-    /** As {@link #HeadlessChromium(Path)}, with more command line switches (e.g. {@code --ignore-certificate-errors}). */
+    /** As {@link #HeadlessChromium(Path)}, with more switches (e.g. {@code --ignore-certificate-errors}). */
     public HeadlessChromium(Path profile, String... extraArguments) throws IOException {
         // Both paths are explicit, so Selenium has nothing to look up; offline makes sure it never tries to fetch.
         System.setProperty("SE_OFFLINE", "true");

@@ -75,7 +75,7 @@ public final class TestCertificates {
                 Instant.now().plus(Duration.ofDays(365)));
     }
 
-    /** A certificate signed by {@code issuer} (self-signed when null) valid from {@code notBefore} to {@code notAfter}. */
+    /** A certificate signed by {@code issuer} (self-signed when null), valid from notBefore to notAfter. */
     public static Issued issue(Issued issuer, String commonName, KeyKind kind, Use use, Instant notBefore,
                                Instant notAfter) {
         try {
@@ -87,7 +87,8 @@ public final class TestCertificates {
                     BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter), subject,
                     keys.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    ext.createSubjectKeyIdentifier(keys.getPublic()));
             if (issuer != null) {
                 builder.addExtension(Extension.authorityKeyIdentifier, false,
                         ext.createAuthorityKeyIdentifier(issuer.certificate()));

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Reads {@code server.tls} into {@link TlsOptions}: the options, and the PEM files they name, each failure located
@@ -85,7 +86,7 @@ final class TlsReader {
 
     /** Names the file as written in the config, so the message reads the same wherever the config lives. */
     private void report(Fields f, String option, PemException e) {
-        String written = f.value(option) instanceof org.yaml.snakeyaml.nodes.ScalarNode s ? s.getValue() : "";
+        String written = f.value(option) instanceof ScalarNode s ? s.getValue() : "";
         problems.add(f.value(option), f.pathOf(option), "'%s': %s".formatted(written, e.getMessage()));
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.tunnel.lighttpd;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,12 +52,13 @@ final class HostTranslator {
             if (key == null) {
                 notes.warn(e.where(), "a host option without a name; not translated");
             } else if (key.contains("_")) {
-                notes.warn(e.where(), "'%s': lighttpd ignores option names with '_' (did you mean '%s'?); not translated"
-                        .formatted(key, key.replace('_', '-')));
+                notes.warn(e.where(), "'%s': lighttpd ignores option names with '_' (did you mean '%s'?); not"
+                        .formatted(key, key.replace('_', '-')) + " translated");
             } else if (NOT_FOR_TUNNELS.containsKey(key)) {
                 notes.warn(e.where(), "host option '%s' not translated: %s".formatted(key, NOT_FOR_TUNNELS.get(key)));
             } else if (!TRANSLATED.contains(key)) {
-                notes.warn(e.where(), "unknown host option '%s' (lighttpd ignores it too); not translated".formatted(key));
+                notes.warn(e.where(), "unknown host option '%s' (lighttpd ignores it too); not translated"
+                        .formatted(key));
             } else if (!spawned && SPAWN_ONLY.contains(key)) {
                 notes.warn(e.where(), "host option '%s' without bin-path: lighttpd ignores it, Sluice refuses it; "
                         .formatted(key) + "not translated");
@@ -124,7 +126,7 @@ final class HostTranslator {
                 lines.add("bin-path: " + YamlLines.scalar(binPath));
             } else {
                 lines.add("# lighttpd splits bin-path on every blank, with no quoting: here is the exact argv it ran.");
-                lines.add("bin-path: [" + String.join(", ", java.util.Arrays.stream(argv).map(YamlLines::scalar)
+                lines.add("bin-path: [" + String.join(", ", Arrays.stream(argv).map(YamlLines::scalar)
                         .toList()) + "]");
             }
         }
@@ -133,7 +135,8 @@ final class HostTranslator {
             lines.add("bin-environment:");
             for (Value.Entry v : vars.entries()) {
                 if (v.key() == null || v.value().text() == null) {
-                    notes.warn(v.where(), "bin-environment: an entry that is not \"NAME\" => \"value\"; not translated");
+                    notes.warn(v.where(), "bin-environment: an entry that is not \"NAME\" => \"value\"; not"
+                            + " translated");
                     continue;
                 }
                 lines.add("  " + YamlLines.scalar(v.key()) + ": " + YamlLines.quoted(v.value().text()));

@@ -45,7 +45,8 @@ final class Lexer {
                         i++;
                         break;
                     }
-                    if (d == '\\' && i + 1 < text.length() && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
+                    char after = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+                    if (d == '\\' && (after == '"' || after == '\\')) {
                         s.append(text.charAt(i + 1));
                         i += 2;
                         continue;

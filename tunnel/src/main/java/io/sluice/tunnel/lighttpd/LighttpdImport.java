@@ -1,6 +1,7 @@
 package io.sluice.tunnel.lighttpd;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,7 +54,7 @@ public final class LighttpdImport {
     }
 
     private static void leftovers(LighttpdConfig config, Notes notes) {
-        List<Condition> blocks = new java.util.ArrayList<>();
+        List<Condition> blocks = new ArrayList<>();
         blocks.add(null);
         blocks.addAll(config.conditions());
         for (Condition c : blocks) {

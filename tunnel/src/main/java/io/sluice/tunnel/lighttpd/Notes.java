@@ -1,7 +1,9 @@
 package io.sluice.tunnel.lighttpd;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The located warnings of one conversion, in the order found. Not thread-safe. */
 final class Notes {
@@ -9,7 +11,7 @@ final class Notes {
     static final String DOC = "docs/lighttpd-compatibility.md";
 
     private final List<String> warnings = new ArrayList<>();
-    private final java.util.Set<Directive> used = new java.util.HashSet<>();
+    private final Set<Directive> used = new HashSet<>();
 
     /** {@code directive} is translated (or deliberately left out with its own note). */
     Directive use(Directive directive) {

@@ -1,5 +1,6 @@
 package io.sluice.tunnel.lighttpd;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,9 +21,9 @@ final class WstunnelSection {
     private final Notes notes;
     private final HostTranslator hosts;
     private final Set<String> routeKeys = new LinkedHashSet<>();
-    private final java.nio.file.Path file;
+    private final Path file;
 
-    WstunnelSection(LighttpdConfig config, Notes notes, java.nio.file.Path file) {
+    WstunnelSection(LighttpdConfig config, Notes notes, Path file) {
         this.config = config;
         this.file = file;
         this.notes = notes;
