@@ -4,6 +4,7 @@ import io.sluice.spawner.pool.ProcessPool;
 import io.sluice.spawner.pool.RestartBackoff;
 import io.sluice.spawner.pool.RouteSnapshot;
 import io.sluice.spawner.pool.SnapshotRegistry;
+import io.sluice.spawner.pool.StatusRecorder;
 import io.sluice.spawner.pool.WorkerListener;
 import io.sluice.spawner.process.ExitWatcher;
 import io.sluice.spawner.process.ParentDeathLauncher;
@@ -15,6 +16,7 @@ import io.sluice.spawner.process.RuntimeDirLock;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
+import io.sluice.spawner.status.StatusSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -58,6 +60,8 @@ public final class Supervisor {
     private final List<BackendGroup> groups;
     private final InstantSource clock;
     private final SnapshotRegistry registry;
+    /** What runs, for operators; recorded wherever a registry snapshot is published. */
+    private final StatusRecorder status;
     /** Where the ledger lives; null for a supervisor of existing servers only, which cannot spawn. */
     private final Path runtimeDir;
     // Created on the supervisor thread during start, closed by stop after every child was reaped.
@@ -78,6 +82,7 @@ public final class Supervisor {
         this.groups = List.copyOf(groups);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new SnapshotRegistry(this.groups, this::requestTick);
+        this.status = new StatusRecorder(clock);
         this.runtimeDir = null;
     }
 
@@ -90,12 +95,18 @@ public final class Supervisor {
         this.groups = List.copyOf(groups);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new SnapshotRegistry(this.groups, this::requestTick);
+        this.status = new StatusRecorder(clock);
         this.runtimeDir = Objects.requireNonNull(runtimeDir, "runtimeDir").toAbsolutePath();
     }
 
     /** The face the tunnel acquires leases from; usable at once, unavailable until started and after stop. */
     public Registry registry() {
         return registry;
+    }
+
+    /** What runs (workers, pids, exits), for status and metrics; usable at once, empty until started. */
+    public StatusSource status() {
+        return status;
     }
 
     public synchronized SupervisorState state() {
@@ -292,6 +303,7 @@ public final class Supervisor {
 
     private void publish(String route) {
         registry.publish(RouteSnapshot.of(route, pools.get(route)));
+        status.record(route, pools.get(route));
     }
 
     private void forEachPool(Consumer<ProcessPool> action) {

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.Test;
 class ImportBoundaryTest {
     private static final String ROOT = "io.sluice.spawner";
     private static final ImportRules RULES = ImportRules.forSources(Path.of("src/main/java"))
-            .allow(ROOT, ROOT + ".pool", ROOT + ".process", ROOT + ".registry", ROOT + ".spec")
+            .allow(ROOT, ROOT + ".pool", ROOT + ".process", ROOT + ".registry", ROOT + ".spec", ROOT + ".status")
             .allow(ROOT + ".spec")
             .allow(ROOT + ".registry", ROOT + ".spec")
             .allow(ROOT + ".balance", ROOT + ".registry", ROOT + ".spec")
-            .allow(ROOT + ".pool", ROOT + ".balance", ROOT + ".process", ROOT + ".registry", ROOT + ".spec")
+            .allow(ROOT + ".pool", ROOT + ".balance", ROOT + ".process", ROOT + ".registry", ROOT + ".spec",
+                    ROOT + ".status")
+            .allow(ROOT + ".status")
             .allow(ROOT + ".process", ROOT + ".posix", ROOT + ".spec")
             .allow(ROOT + ".posix", "jnr");
 

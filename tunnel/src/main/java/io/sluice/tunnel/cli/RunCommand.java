@@ -42,13 +42,17 @@ final class RunCommand implements Callable<Integer> {
         List<BackendGroup> groups = loaded.routes().stream().map(RouteSpec::backends).toList();
         Supervisor supervisor = new Supervisor(groups, InstantSource.system(), loaded.server().runtimeDir());
         TunnelServer server = new TunnelServer(loaded, supervisor.registry());
-        StopSequence stopAll = new StopSequence(server, supervisor);
+        Operations operations = new Operations(loaded, supervisor.status());
+        StopSequence stopAll = StopSequence.forRun(operations::draining, server::stop, supervisor::stop,
+                operations::stop);
         StopSignals signals = StopSignals.install();
         Thread hook = new Thread(stopAll, "sluice-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            operations.start();
             supervisor.start();
             server.start();
+            operations.tunnelListening();
         } catch (IOException | RuntimeException e) {
             // One clear line: the spawner and the server word their failures for users (path, errno, hint).
             log.error("cannot start: {}", describe(e));
