@@ -41,8 +41,9 @@ final class RunCommand implements Callable<Integer> {
         LogLevels.apply(loaded.debug());
         List<BackendGroup> groups = loaded.routes().stream().map(RouteSpec::backends).toList();
         Supervisor supervisor = new Supervisor(groups, InstantSource.system(), loaded.server().runtimeDir());
-        TunnelServer server = new TunnelServer(loaded, supervisor.registry());
         Operations operations = new Operations(loaded, supervisor.status());
+        TunnelServer server = new TunnelServer(loaded, supervisor.registry(), operations.sessionObserver());
+        operations.attach(server.stats());
         StopSequence stopAll = StopSequence.forRun(operations::draining, server::stop, supervisor::stop,
                 operations::stop);
         StopSignals signals = StopSignals.install();

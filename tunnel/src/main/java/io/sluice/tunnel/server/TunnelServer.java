@@ -12,6 +12,7 @@ import io.sluice.spawner.registry.Registry;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.Framing;
+import io.sluice.tunnel.session.SessionObserver;
 import io.sluice.tunnel.session.TunnelStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,7 +40,7 @@ public final class TunnelServer implements AutoCloseable {
     private final SluiceConfig config;
     private final Registry registry;
     private final Framing framing;
-    private final TunnelStats stats = new TunnelStats();
+    private final TunnelStats stats;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backends = new DefaultChannelGroup("sluice-backends", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
@@ -48,13 +49,23 @@ public final class TunnelServer implements AutoCloseable {
     private Channel serverChannel;
 
     public TunnelServer(SluiceConfig config, Registry registry) {
-        this(config, registry, FrameFraming.INSTANCE);
+        this(config, registry, SessionObserver.NONE);
+    }
+
+    /** A server whose sessions' opens, ends and refusals are told to {@code observer} (status, metrics, log). */
+    public TunnelServer(SluiceConfig config, Registry registry, SessionObserver observer) {
+        this(config, registry, FrameFraming.INSTANCE, observer);
     }
 
     TunnelServer(SluiceConfig config, Registry registry, Framing framing) {
+        this(config, registry, framing, SessionObserver.NONE);
+    }
+
+    private TunnelServer(SluiceConfig config, Registry registry, Framing framing, SessionObserver observer) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.framing = Objects.requireNonNull(framing, "framing");
+        this.stats = new TunnelStats(observer);
     }
 
     /**
