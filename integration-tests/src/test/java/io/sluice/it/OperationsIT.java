@@ -2,12 +2,14 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.it.client.JdkWsClient;
 import io.sluice.it.harness.AdminEndpoint;
 import io.sluice.it.harness.SluiceProcess;
 import io.sluice.it.harness.SocketDir;
 import io.sluice.it.harness.Workers;
+import io.sluice.testsupport.PrometheusSamples;
 import io.sluice.testsupport.Python;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -134,6 +136,31 @@ class OperationsIT {
                 .containsEntry("hosts[0].spawns", "2")
                 .containsEntry("routes[0].sessions.total", "1")
                 .containsEntry("routes[0].sessions.open", "0");
+
+        assumeTrue(PrometheusSamples.parserInstalled(), "the Prometheus parser (apt-get install -y "
+                + "python3-prometheus-client; .ci/run installs it)");
+        HttpResponse<String> scrape = admin.get("/metrics");
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/plain; version=0.0.4"));
+        PrometheusSamples metrics = PrometheusSamples.parseText(scrape.body());
+        assertThat(metrics.value("sluice_worker_exits_total", "route", "/w", "cause", "signal", "signal", "KILL",
+                "stop", "none")).isEqualTo(1);
+        assertThat(metrics.value("sluice_worker_spawns_total", "route", "/w")).isEqualTo(2);
+        assertThat(metrics.value("sluice_worker_restarts_total", "route", "/w")).isEqualTo(1);
+        assertThat(metrics.value("sluice_workers", "route", "/w", "state", "running")).isEqualTo(1);
+        assertThat(metrics.value("sluice_handshakes_total", "route", "/w", "status", "101")).isEqualTo(1);
+        assertThat(metrics.value("sluice_sessions_total", "route", "/w", "code", "1011", "reason", "worker-failed",
+                "closed_by", "backend")).isEqualTo(1);
+        assertThat(metrics.value("sluice_session_bytes_total", "route", "/w", "direction", "from_client"))
+                .isEqualTo(1000);
+        assertThat(metrics.value("sluice_sessions_open", "route", "/w")).isZero();
+        assertThat(metrics.value("process_files_open_files")).isPositive();
+        if (AdminEndpoint.curlInstalled()) {
+            String curled = admin.curl("/metrics");
+            assertThat(curled).startsWith("200\n");
+            PrometheusSamples viaCurl = PrometheusSamples.parseText(curled.substring(4));
+            assertThat(viaCurl.value("sluice_worker_spawns_total", "route", "/w")).isEqualTo(2);
+        }
     }
 
     @Test

@@ -1,21 +1,27 @@
 package io.sluice.tunnel.cli;
 
 import io.sluice.spawner.status.StatusSource;
+import io.sluice.tunnel.admin.AdminResponse;
 import io.sluice.tunnel.admin.AdminServer;
 import io.sluice.tunnel.admin.InstanceFacts;
 import io.sluice.tunnel.admin.Readiness;
 import io.sluice.tunnel.admin.StatusEndpoint;
 import io.sluice.tunnel.admin.WorkerIdentifier;
 import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.metrics.Scrape;
+import io.sluice.tunnel.metrics.SluiceMetrics;
+import io.sluice.tunnel.server.TunnelServer;
 import io.sluice.tunnel.server.Transports;
 import io.sluice.tunnel.session.SessionObserver;
-import io.sluice.tunnel.session.TunnelStats;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * What {@code sluice run} offers operators beside the tunnel, wired from the configuration: readiness, the observer
- * of sessions and, when {@code admin:} is configured, the admin listener with its endpoints. Started before the
+ * What {@code sluice run} offers operators beside the tunnel, wired from the configuration: readiness, the observers
+ * of sessions and, when {@code admin:} is configured, the admin listener with status and metrics. Started before the
  * supervisor (so /healthz answers during a slow start) and stopped last (so /readyz answers 503 while the tunnel
  * drains). Used by the main thread only.
  */
@@ -25,27 +31,39 @@ final class Operations {
     private final Instant startedAt = Instant.now();
     private final Readiness readiness;
     private final AdminServer admin;
+    /** Only with an admin listener: nobody could read them otherwise. */
+    private final SluiceMetrics metrics;
 
     Operations(SluiceConfig config, StatusSource spawner) {
         this.config = config;
         this.spawner = spawner;
         this.readiness = new Readiness(config, spawner);
         this.admin = config.admin() == null ? null : new AdminServer(config.admin(), readiness);
+        this.metrics = admin == null ? null : new SluiceMetrics(config, spawner);
     }
 
-    /** What the tunnel tells about its sessions. */
+    /** What the tunnel tells about its sessions: the worker's name first, so the others can use it. */
     SessionObserver sessionObserver() {
-        return new WorkerIdentifier(spawner);
+        List<SessionObserver> observers = new ArrayList<>();
+        observers.add(new WorkerIdentifier(spawner));
+        if (metrics != null) {
+            observers.add(metrics.sessionObserver());
+        }
+        return SessionObserver.all(observers.toArray(SessionObserver[]::new));
     }
 
-    /** The tunnel's live counters: the status endpoints read them. Before {@link #start()}. */
-    void attach(TunnelStats sessions) {
+    /** The tunnel server is made: its live counters feed /status and the metrics. Before {@link #start()}. */
+    void attach(TunnelServer server) {
         if (admin == null) {
             return;
         }
         InstanceFacts facts = new InstanceFacts(SluiceVersion.number(), ProcessHandle.current().pid(), startedAt,
                 config.file() == null ? null : config.file().toAbsolutePath(), Transports.name());
-        admin.add("/status", new StatusEndpoint(config, facts, readiness, sessions, spawner));
+        admin.add("/status", new StatusEndpoint(config, facts, readiness, server.stats(), spawner));
+        admin.add("/metrics", request -> {
+            Scrape scrape = metrics.scrape(request.accept());
+            return new AdminResponse(200, scrape.contentType(), scrape.body().getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     /** Starts the admin listener, if any. */
@@ -55,8 +73,11 @@ final class Operations {
         }
     }
 
-    /** The tunnel listens: ready once the routes have their workers. */
-    void tunnelListening() {
+    /** The tunnel listens: ready once the routes have their workers; its event loops get their gauges. */
+    void tunnelListening(TunnelServer server) {
+        if (metrics != null) {
+            metrics.bindTunnel(server.stats(), server.eventLoops());
+        }
         readiness.markListening();
     }
 
@@ -69,6 +90,9 @@ final class Operations {
     void stop() {
         if (admin != null) {
             admin.stop();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         Supervisor supervisor = new Supervisor(groups, InstantSource.system(), loaded.server().runtimeDir());
         Operations operations = new Operations(loaded, supervisor.status());
         TunnelServer server = new TunnelServer(loaded, supervisor.registry(), operations.sessionObserver());
-        operations.attach(server.stats());
+        operations.attach(server);
         StopSequence stopAll = StopSequence.forRun(operations::draining, server::stop, supervisor::stop,
                 operations::stop);
         StopSignals signals = StopSignals.install();
@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
             operations.start();
             supervisor.start();
             server.start();
-            operations.tunnelListening();
+            operations.tunnelListening(server);
         } catch (IOException | RuntimeException e) {
             // One clear line: the spawner and the server word their failures for users (path, errno, hint).
             log.error("cannot start: {}", describe(e));

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.tunnel.config.SluiceConfig;
@@ -18,6 +19,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -164,6 +167,15 @@ public final class TunnelServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** The event loops that relay tunnels (for their queue gauges); empty before start. */
+    public synchronized List<EventExecutor> eventLoops() {
+        List<EventExecutor> loops = new ArrayList<>();
+        if (workerGroup != null) {
+            workerGroup.forEach(loops::add);
+        }
+        return loops;
     }
 
     /** Live counters; safe from any thread. */
