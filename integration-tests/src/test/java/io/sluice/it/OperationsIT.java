@@ -61,6 +61,7 @@ class OperationsIT {
         Files.writeString(config, """
                 server: { bind: 127.0.0.1, port: 0, runtime-dir: %s, graceful-shutdown-timeout: 5s }
                 admin: { bind: 127.0.0.1, port: 0, token: admin.token }
+                access-log: { path: access.jsonl, format: json }
                 wstunnel:
                   frame-type: binary
                   ping-interval: 0
@@ -160,6 +161,51 @@ class OperationsIT {
             assertThat(curled).startsWith("200\n");
             PrometheusSamples viaCurl = PrometheusSamples.parseText(curled.substring(4));
             assertThat(viaCurl.value("sluice_worker_spawns_total", "route", "/w")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void accessLogHasALinePerSessionAndRefusalAndReopensOnSigusr1() throws Exception {
+        sluice = SluiceProcess.start(List.of(), "run", "-c", config("").toString());
+        int port = sluice.awaitListening();
+        AdminEndpoint admin = AdminEndpoint.of(sluice, TOKEN);
+        await().atMost(WAIT).until(() -> admin.get("/readyz").statusCode() == 200);
+        long pid = workers.pids().get(0);
+        Path log = dir.resolve("access.jsonl");
+
+        try (JdkWsClient client = JdkWsClient.connect(URI.create("ws://127.0.0.1:" + port + "/w"))) {
+            client.sendBinary(new byte[300]);
+            await().atMost(WAIT).until(() -> client.received().bytes() == 300);
+            client.close(1000);
+            assertThat(client.closeCode().get(20, TimeUnit.SECONDS)).isEqualTo(1000);
+        }
+        refuse(port, "/nope");
+        await().atMost(WAIT).until(() -> Files.exists(log) && Files.readAllLines(log).size() == 2);
+        List<String> lines = Files.readAllLines(log);
+        assertThat(Python.flattenJson(lines.get(0))).containsEntry("event", "\"session\"")
+                .containsEntry("route", "\"/w\"").containsEntry("workerId", "0")
+                .containsEntry("workerPid", Long.toString(pid)).containsEntry("bytesFromClient", "300")
+                .containsEntry("bytesToClient", "300").containsEntry("closeCode", "1000")
+                .containsEntry("closedBy", "\"client\"");
+        assertThat(Python.flattenJson(lines.get(1))).containsEntry("event", "\"refused\"")
+                .containsEntry("status", "404").containsEntry("reason", "\"no-route\"");
+
+        Path rotated = dir.resolve("access.jsonl.1");
+        Files.move(log, rotated);
+        Process usr1 = new ProcessBuilder("kill", "-USR1", Long.toString(sluice.pid())).start();
+        assertThat(usr1.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(WAIT).until(() -> sluice.stdout().stream().anyMatch(l -> l.contains("reopened")));
+        refuse(port, "/nope/again");
+        await().atMost(WAIT).until(() -> Files.exists(log) && Files.readAllLines(log).size() == 1);
+        assertThat(Files.readAllLines(rotated)).hasSize(2);
+        assertThat(sluice.process().isAlive()).isTrue();
+    }
+
+    private static void refuse(int port, String path) {
+        try (JdkWsClient client = JdkWsClient.connect(URI.create("ws://127.0.0.1:" + port + path))) {
+            throw new AssertionError("connected to " + path);
+        } catch (Exception expected) {
+            // 404: no route
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.tunnel.cli;
 
 import io.sluice.spawner.status.StatusSource;
+import io.sluice.tunnel.accesslog.AccessLog;
 import io.sluice.tunnel.admin.AdminResponse;
 import io.sluice.tunnel.admin.AdminServer;
 import io.sluice.tunnel.admin.InstanceFacts;
@@ -12,12 +13,14 @@ import io.sluice.tunnel.metrics.Scrape;
 import io.sluice.tunnel.metrics.SluiceMetrics;
 import io.sluice.tunnel.server.TunnelServer;
 import io.sluice.tunnel.server.Transports;
+import io.sluice.tunnel.session.RefusalLog;
 import io.sluice.tunnel.session.SessionObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import sun.misc.Signal;
 
 /**
  * What {@code sluice run} offers operators beside the tunnel, wired from the configuration: readiness, the observers
@@ -33,6 +36,8 @@ final class Operations {
     private final AdminServer admin;
     /** Only with an admin listener: nobody could read them otherwise. */
     private final SluiceMetrics metrics;
+    /** Only with {@code access-log:}. */
+    private final AccessLog accessLog;
 
     Operations(SluiceConfig config, StatusSource spawner) {
         this.config = config;
@@ -40,14 +45,23 @@ final class Operations {
         this.readiness = new Readiness(config, spawner);
         this.admin = config.admin() == null ? null : new AdminServer(config.admin(), readiness);
         this.metrics = admin == null ? null : new SluiceMetrics(config, spawner);
+        this.accessLog = config.accessLog() == null ? null : new AccessLog(config.accessLog());
+        if (metrics != null && accessLog != null) {
+            metrics.bindCounter("sluice.access.log.dropped", "Access log lines dropped because the writer fell "
+                    + "behind", accessLog, AccessLog::dropped);
+        }
     }
 
     /** What the tunnel tells about its sessions: the worker's name first, so the others can use it. */
     SessionObserver sessionObserver() {
         List<SessionObserver> observers = new ArrayList<>();
         observers.add(new WorkerIdentifier(spawner));
+        observers.add(new RefusalLog());
         if (metrics != null) {
             observers.add(metrics.sessionObserver());
+        }
+        if (accessLog != null) {
+            observers.add(accessLog);
         }
         return SessionObserver.all(observers.toArray(SessionObserver[]::new));
     }
@@ -66,8 +80,12 @@ final class Operations {
         });
     }
 
-    /** Starts the admin listener, if any. */
+    /** Opens the access log (SIGUSR1 reopens it) and starts the admin listener, if they are configured. */
     void start() throws IOException, InterruptedException {
+        if (accessLog != null) {
+            accessLog.start();
+            Signal.handle(new Signal("USR1"), signal -> accessLog.reopen());
+        }
         if (admin != null) {
             admin.start();
         }
@@ -86,8 +104,11 @@ final class Operations {
         readiness.markDraining();
     }
 
-    /** Stops the admin listener; idempotent. */
+    /** Writes what the access log still holds, stops the admin listener; idempotent. */
     void stop() {
+        if (accessLog != null) {
+            accessLog.close();
+        }
         if (admin != null) {
             admin.stop();
         }
