@@ -201,6 +201,35 @@ class OperationsIT {
         assertThat(sluice.process().isAlive()).isTrue();
     }
 
+    @Test
+    void statusCommandReadsTheAdminListenerAndLogsCanBeJsonLines() throws Exception {
+        sluice = SluiceProcess.start(List.of(), "run", "--log-format", "json", "-c", config("").toString());
+        AdminEndpoint admin = AdminEndpoint.of(sluice, TOKEN);
+        await().atMost(WAIT).until(() -> admin.get("/readyz").statusCode() == 200);
+        long pid = workers.pids().get(0);
+
+        String listening = sluice.stdout().stream().filter(l -> l.contains("\"listening on ws:")).findFirst()
+                .orElseThrow();
+        assertThat(Python.flattenJson(listening)).containsEntry("level", "\"INFO\"")
+                .hasEntrySatisfying("formattedMessage",
+                        m -> assertThat(m).startsWith("\"listening on ws://127.0.0.1:"))
+                .containsKeys("timestamp", "threadName", "loggerName", "formattedMessage");
+        assertThat(sluice.stdout()).filteredOn(l -> !l.isBlank()).allSatisfy(l -> assertThat(l).startsWith("{"));
+
+        try (SluiceProcess status = SluiceProcess.start(List.of(), "status", "--admin", admin.url(""),
+                "--token-file", dir.resolve("admin.token").toString())) {
+            assertThat(status.awaitExit(WAIT)).isEqualTo(0);
+            assertThat(status.stdout()).anyMatch(l -> l.contains("READY"))
+                    .anyMatch(l -> l.matches("/w +\\S+ +pool +0 +running +" + pid + " .*"));
+        }
+        sluice.terminate();
+        assertThat(sluice.awaitExit(WAIT)).isEqualTo(0);
+        try (SluiceProcess status = SluiceProcess.start(List.of(), "status", "--admin", admin.url(""))) {
+            assertThat(status.awaitExit(WAIT)).isEqualTo(1);
+            assertThat(status.stderr()).anyMatch(l -> l.contains("cannot reach the admin listener"));
+        }
+    }
+
     private static void refuse(int port, String path) {
         try (JdkWsClient client = JdkWsClient.connect(URI.create("ws://127.0.0.1:" + port + path))) {
             throw new AssertionError("connected to " + path);

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * line, requests with the JDK HTTP client (with the bearer token when given), and with curl when it is installed.
  */
 public final class AdminEndpoint {
-    private static final Pattern LISTENING = Pattern.compile("admin listening on http://([^:\\s]+):(\\d+)");
+    /** Also matches the line as Logback's JSON encoder writes it ({@code http:\/\/}). */
+    private static final Pattern LISTENING = Pattern.compile("admin listening on http:\\\\?/\\\\?/([^:\\s]+):(\\d+)");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     public static final Path CURL = Path.of("/usr/bin/curl");
 

@@ -22,15 +22,21 @@ import picocli.CommandLine.Option;
  * SIGTERM or SIGINT, then stops gracefully and exits 0, whatever runtime errors it survived before (only a failure of
  * the stop itself exits 1).
  */
-@Command(name = "run", description = "Run the tunnel server with a configuration file.")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
+        description = "Run the tunnel server with a configuration file.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
     private Path config;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (for people, the default) or json (one JSON object per line, for log shippers).")
+    private LogFormat logFormat;
+
     @Override
     public Integer call() throws InterruptedException {
+        logFormat.apply();
         SluiceConfig loaded;
         try {
             loaded = ConfigLoader.load(config);
