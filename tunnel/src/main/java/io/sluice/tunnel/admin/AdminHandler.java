@@ -68,7 +68,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
-        if (token != null && !path.equals(HEALTHZ)
+        if (token != null && !path.equals(HEALTHZ) && !StatusPage.isAsset(path)
                 && !token.admits(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             return AdminResponse.text(401, "a bearer token is required (Authorization: Bearer TOKEN)");
         }

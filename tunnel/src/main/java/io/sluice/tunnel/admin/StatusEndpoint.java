@@ -64,9 +64,12 @@ public final class StatusEndpoint implements AdminEndpoint {
                 .field("notReadyBecause", notReady)
                 .field("now", now)
                 .endObject();
+        long[] bytes = sessions.bytesSoFar();
         json.name("sessions").beginObject()
                 .field("open", sessions.activeSessions())
                 .field("total", sessions.totalSessions())
+                .field("bytesFromClient", bytes[0])
+                .field("bytesToClient", bytes[1])
                 .endObject();
         json.name("routes").beginArray();
         for (RouteSpec route : config.routes()) {

@@ -7,6 +7,7 @@ import io.sluice.tunnel.admin.AdminServer;
 import io.sluice.tunnel.admin.InstanceFacts;
 import io.sluice.tunnel.admin.Readiness;
 import io.sluice.tunnel.admin.StatusEndpoint;
+import io.sluice.tunnel.admin.StatusPage;
 import io.sluice.tunnel.admin.WorkerIdentifier;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.metrics.Scrape;
@@ -74,6 +75,7 @@ final class Operations {
         InstanceFacts facts = new InstanceFacts(SluiceVersion.number(), ProcessHandle.current().pid(), startedAt,
                 config.file() == null ? null : config.file().toAbsolutePath(), Transports.name());
         admin.add("/status", new StatusEndpoint(config, facts, readiness, server.stats(), spawner));
+        StatusPage.addTo(admin);
         admin.add("/metrics", request -> {
             Scrape scrape = metrics.scrape(request.accept());
             return new AdminResponse(200, scrape.contentType(), scrape.body().getBytes(StandardCharsets.UTF_8));

@@ -25,6 +25,8 @@ public final class TunnelStats {
     private final AtomicInteger activeSessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
     private final AtomicLong nextSessionId = new AtomicLong();
+    private final AtomicLong endedBytesFromClient = new AtomicLong();
+    private final AtomicLong endedBytesToClient = new AtomicLong();
     private final AtomicLong peakClientPendingBytes = new AtomicLong();
     private final AtomicLong peakBackendPendingBytes = new AtomicLong();
     private final Map<String, RouteStats> routes = new ConcurrentHashMap<>();
@@ -46,6 +48,22 @@ public final class TunnelStats {
     /** Sessions that ever reached OPEN. */
     public long totalSessions() {
         return totalSessions.get();
+    }
+
+    /**
+     * Payload bytes relayed since start in each direction: those of ended sessions plus the running counts of open
+     * ones (read from their loops' threads: recent, not exact). Index 0 from clients, 1 to clients.
+     */
+    public long[] bytesSoFar() {
+        long fromClient = endedBytesFromClient.get();
+        long toClient = endedBytesToClient.get();
+        for (SessionRecord session : live) {
+            if (!session.ended()) {
+                fromClient += session.bytesFromClient();
+                toClient += session.bytesToClient();
+            }
+        }
+        return new long[] {fromClient, toClient};
     }
 
     /** The counts of one route (zero until its first session or refusal). */
@@ -97,6 +115,8 @@ public final class TunnelStats {
     }
 
     void closed(SessionRecord session) {
+        endedBytesFromClient.addAndGet(session.bytesFromClient());
+        endedBytesToClient.addAndGet(session.bytesToClient());
         activeSessions.decrementAndGet();
         route(session.route()).closed();
         live.remove(session);
