@@ -18,8 +18,9 @@ class ImportBoundaryTest {
     private static final String SPAWNER = "io.sluice.spawner";
     private static final ImportRules RULES = ImportRules.forSources(Path.of("src/main/java"))
             .allow(TUNNEL + ".cli", SPAWNER + ".Supervisor", SPAWNER + ".spec", SPAWNER + ".status",
-                    TUNNEL + ".accesslog", TUNNEL + ".admin", TUNNEL + ".config", TUNNEL + ".metrics",
-                    TUNNEL + ".server", TUNNEL + ".session", "picocli", "ch.qos.logback", "sun.misc.Signal")
+                    TUNNEL + ".accesslog", TUNNEL + ".admin", TUNNEL + ".config", TUNNEL + ".json",
+                    TUNNEL + ".metrics", TUNNEL + ".server", TUNNEL + ".session", "picocli", "ch.qos.logback",
+                    "sun.misc.Signal")
             .allow(TUNNEL + ".admin", "io.netty", SPAWNER + ".status", TUNNEL + ".config", TUNNEL + ".json",
                     TUNNEL + ".server", TUNNEL + ".session")
             .allow(TUNNEL + ".json")
