@@ -12,7 +12,10 @@ import java.util.Optional;
 public enum ConfigOption {
     SERVER(Place.TOP, "server", "mapping", "(all defaults)", "the listening server", true),
     WSTUNNEL(Place.TOP, "wstunnel", "mapping", "(required)", "the tunnel: defaults and routes", true),
-    ADMIN(Place.TOP, "admin", "mapping", "none", "admin endpoint (/healthz, /status, /metrics)", false),
+    ADMIN(Place.TOP, "admin", "mapping", "none (off)",
+            "admin listener: /healthz, /readyz, /status, /metrics, /status.html", true),
+    ACCESS_LOG(Place.TOP, "access-log", "mapping", "none (off)", "one line per session end and refused handshake",
+            true),
 
     BIND(Place.SERVER, "bind", "IP address", "127.0.0.1", "address to listen on; an IP literal or localhost", true),
     PORT(Place.SERVER, "port", "integer", "8080", "TCP port to listen on; 0 = any free port", true),
@@ -31,6 +34,14 @@ public enum ConfigOption {
     TCP_KEEPALIVE(Place.SERVER, "tcp-keepalive", "duration", "60s",
             "TCP keepalive on client connections: idle time and probe interval; 0 = off", true),
     TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", false),
+
+    ADMIN_BIND(Place.ADMIN, "bind", "IP address", "127.0.0.1", "address of the admin listener", true),
+    ADMIN_PORT(Place.ADMIN, "port", "integer", "9090", "TCP port of the admin listener; 0 = any free port", true),
+    ADMIN_TOKEN(Place.ADMIN, "token", "path", "none", "file holding the bearer token; required off loopback", true),
+
+    ACCESS_LOG_PATH(Place.ACCESS_LOG, "path", "path or stdout", "stdout", "where lines go; reopened on SIGUSR1",
+            true),
+    ACCESS_LOG_FORMAT(Place.ACCESS_LOG, "format", "enum", "text", "text or json (JSON lines)", true),
 
     DEBUG(Place.WSTUNNEL, "debug", "integer", "0", "log detail level; 0 = off", true),
     BALANCE(Place.WSTUNNEL, "balance", "enum", "least-connection", "default balance policy of routes", true),
@@ -101,6 +112,8 @@ public enum ConfigOption {
         TOP(""),
         SERVER("server."),
         WSTUNNEL("wstunnel."),
+        ADMIN("admin."),
+        ACCESS_LOG("access-log."),
         ROUTE(""),
         HOST("");
 

@@ -111,7 +111,7 @@ public record ServerOptions(
     }
 
     /** An address we can bind without a name lookup: an IP literal, or {@code localhost}. */
-    private static boolean isAddressLiteral(String bind) {
+    static boolean isAddressLiteral(String bind) {
         if (bind.equals("localhost") || IPV4.matcher(bind).matches()) {
             return true;
         }

@@ -1,10 +1,13 @@
 package io.sluice.tunnel.server;
 
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.BackendConnector;
 import io.sluice.tunnel.session.Framing;
+import io.sluice.tunnel.session.Refusal;
 import io.sluice.tunnel.session.SessionSettings;
 import io.sluice.tunnel.session.TunnelStats;
 
@@ -22,6 +25,17 @@ record ServerContext(
         Framing framing,
         TunnelStats stats,
         ConnectionCap connections) {
+
+    /**
+     * Reports a refused WebSocket handshake (its route matched again from {@code uri}, "" when none) to the stats
+     * and their observer.
+     */
+    void refused(Channel client, String uri, HttpResponseStatus status, String text) {
+        RequestPath path = RequestPath.of(uri);
+        RouteSpec route = path == null ? null : routes.match(path.bytes());
+        stats.refused(Refusal.now(client.remoteAddress(), route == null ? TunnelStats.NO_ROUTE : route.key(),
+                status.code(), text));
+    }
 
     SessionSettings settingsFor(RouteSpec route) {
         var server = config.server();

@@ -7,16 +7,20 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.Framing;
+import io.sluice.tunnel.session.SessionObserver;
 import io.sluice.tunnel.session.TunnelStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,7 +42,7 @@ public final class TunnelServer implements AutoCloseable {
     private final SluiceConfig config;
     private final Registry registry;
     private final Framing framing;
-    private final TunnelStats stats = new TunnelStats();
+    private final TunnelStats stats;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backends = new DefaultChannelGroup("sluice-backends", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
@@ -47,13 +51,23 @@ public final class TunnelServer implements AutoCloseable {
     private Channel serverChannel;
 
     public TunnelServer(SluiceConfig config, Registry registry) {
-        this(config, registry, FrameFraming.INSTANCE);
+        this(config, registry, SessionObserver.NONE);
+    }
+
+    /** A server whose sessions' opens, ends and refusals are told to {@code observer} (status, metrics, log). */
+    public TunnelServer(SluiceConfig config, Registry registry, SessionObserver observer) {
+        this(config, registry, FrameFraming.INSTANCE, observer);
     }
 
     TunnelServer(SluiceConfig config, Registry registry, Framing framing) {
+        this(config, registry, framing, SessionObserver.NONE);
+    }
+
+    private TunnelServer(SluiceConfig config, Registry registry, Framing framing, SessionObserver observer) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.framing = Objects.requireNonNull(framing, "framing");
+        this.stats = new TunnelStats(observer);
     }
 
     /**
@@ -154,6 +168,15 @@ public final class TunnelServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** The event loops that relay tunnels (for their queue gauges); empty before start. */
+    public synchronized List<EventExecutor> eventLoops() {
+        List<EventExecutor> loops = new ArrayList<>();
+        if (workerGroup != null) {
+            workerGroup.forEach(loops::add);
+        }
+        return loops;
     }
 
     /** Live counters; safe from any thread. */

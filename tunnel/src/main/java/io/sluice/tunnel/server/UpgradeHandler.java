@@ -56,6 +56,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
     private Handshake.Accepted accepted;
     /** Client bytes that arrived after the upgrade request (pipelined frames), replayed into the frame decoder. */
     private CompositeByteBuf early;
+    /** The request URI while an upgrade request is being answered; its refusal is reported to operators. */
+    private String upgradeUri;
 
     UpgradeHandler(ServerContext server) {
         this.server = server;
@@ -122,6 +124,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         if (session != null) {
             return; // an upgrade is in progress; nothing else is read until it ends
         }
+        upgradeUri = Handshake.isUpgrade(request) ? request.uri() : null;
         if (!request.decoderResult().isSuccess()) {
             reject(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
@@ -243,6 +246,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
         }
         cancelHandshakeTimer();
+        if (upgradeUri != null) {
+            server.refused(ctx.channel(), upgradeUri, status, text);
+        }
         HttpResponses.sendAndClose(ctx, response);
     }
 

@@ -32,6 +32,7 @@ final class SessionRelay {
     private final TunnelSession session;
     private final Channel client;
     private final TunnelStats stats;
+    private final SessionRecord record;
     private Channel backend;
     private BackendFramer framer;
     private ClientPayloadDecoder decoder = ClientPayloadDecoder.IDENTITY;
@@ -47,6 +48,7 @@ final class SessionRelay {
         this.session = session;
         this.client = client;
         this.stats = stats;
+        this.record = session.record();
     }
 
     void backend(Channel backend) {
@@ -68,6 +70,7 @@ final class SessionRelay {
             payload.release();
             return;
         }
+        record.countFromClient(payload.readableBytes(), endOfMessage);
         ByteBuf bytes;
         try {
             bytes = decoder.decode(payload, endOfMessage);
@@ -155,6 +158,7 @@ final class SessionRelay {
             bytes.release(); // closing: the client already has (or is getting) its CLOSE
             return;
         }
+        record.countToClient(bytes.readableBytes());
         WebSocketFrame frame;
         try {
             frame = framer.frame(bytes);
