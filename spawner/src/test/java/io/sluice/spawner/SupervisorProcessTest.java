@@ -12,6 +12,7 @@ import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.Test;
 class SupervisorProcessTest {
 
     private static final String ROUTE = "/echo/";
-    private static final SelectionKey KEY = new SelectionKey("/echo/", "example.com", "192.0.2.7");
+    private static final SessionRequest KEY = new SessionRequest(
+            new SelectionKey("/echo/", "example.com", "192.0.2.7"), "s1", null, List::of);
     private static final Path JAVA = Path.of(ProcessHandle.current().info().command().orElseThrow());
     private static final Path ECHO_SOURCE = Path.of("src/test/resources/backends/EchoBackend.java").toAbsolutePath();
     private static final int SIGTERM = 15;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.spawner.pool.ManualClock;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SupervisorTest {
-
-    private static final SelectionKey KEY = new SelectionKey("/echo/", "example.com", "192.0.2.7");
+    private static final SessionRequest KEY = new SessionRequest(
+            new SelectionKey("/echo/", "example.com", "192.0.2.7"), "s1", null, List::of);
     private static final Duration DISABLE_TIME = Duration.ofSeconds(5);
     private static final BackendSpec ECHO = BackendSpec.existing("echo", new BackendAddress.Tcp("127.0.0.1", 9000),
             DISABLE_TIME, Duration.ofSeconds(3));

@@ -6,6 +6,7 @@ import io.sluice.spawner.pool.SnapshotRegistry;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
@@ -49,7 +50,8 @@ public class RegistryAcquireBenchmark {
     public BalanceKind balance;
 
     private SnapshotRegistry registry;
-    private final SelectionKey key = new SelectionKey(ROUTE, "127.0.0.1:8081", "127.0.0.1");
+    private final SessionRequest request = new SessionRequest(new SelectionKey(ROUTE, "127.0.0.1:8081", "127.0.0.1"),
+            "bench-1", null, List::of);
 
     @Setup
     public void setUp() {
@@ -72,7 +74,7 @@ public class RegistryAcquireBenchmark {
 
     @Benchmark
     public Acquisition acquireAndClose() {
-        Acquisition acquisition = registry.acquire(ROUTE, key);
+        Acquisition acquisition = registry.acquire(ROUTE, request);
         if (acquisition instanceof Lease lease) {
             lease.close();
         }

@@ -4,7 +4,7 @@ import io.sluice.spawner.balance.BalancePolicy;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
-import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendGroup;
 import java.util.HashMap;
@@ -55,14 +55,14 @@ public final class SnapshotRegistry implements Registry {
     }
 
     @Override
-    public Acquisition acquire(String route, SelectionKey key) {
+    public Acquisition acquire(String route, SessionRequest request) {
         RouteSlot slot = routes.get(route);
         if (slot == null) {
             return new Unavailable(route, "route '%s' is not configured".formatted(route));
         }
         RouteSnapshot snapshot = slot.snapshot;
         List<BackendSnapshot> backends = snapshot.backends();
-        int chosen = slot.policy.select(backends, key);
+        int chosen = slot.policy.select(backends, request.selection());
         if (chosen < 0) {
             return slot.outage(snapshot);
         }

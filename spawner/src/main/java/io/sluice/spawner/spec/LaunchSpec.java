@@ -12,7 +12,8 @@ import java.util.Objects;
  * argv (argv[0] as written), the complete environment ({@code bin-copy-environment} or Sluice's own, then
  * {@code bin-environment}, then {@code PHP_FCGI_CHILDREN=1} unless set; the pool adds only {@code SLUICE_ROUTE} and
  * {@code SLUICE_WORKER_ID}), its working directory, how to stop it ({@code kill-signal} to the process group, wait
- * {@code stop-timeout}, SIGKILL), and its listening socket's backlog and file mode (unix sockets only).
+ * {@code stop-timeout}, SIGKILL), its listening socket's backlog and file mode (unix sockets only), and who it runs as
+ * with which resource limits ({@link Confinement}).
  */
 public record LaunchSpec(
         Path binPath,
@@ -22,12 +23,20 @@ public record LaunchSpec(
         int killSignal,
         Duration stopTimeout,
         int listenBacklog,
-        int socketMode) {
+        int socketMode,
+        Confinement confinement) {
+
+    /** A launch that runs as Sluice does, with Sluice's limits. */
+    public LaunchSpec(Path binPath, List<String> argv, Map<String, String> environment, Path cwd, int killSignal,
+                      Duration stopTimeout, int listenBacklog, int socketMode) {
+        this(binPath, argv, environment, cwd, killSignal, stopTimeout, listenBacklog, socketMode, Confinement.NONE);
+    }
 
     public LaunchSpec {
         Objects.requireNonNull(binPath, "binPath");
         Objects.requireNonNull(cwd, "cwd");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
+        Objects.requireNonNull(confinement, "confinement");
         argv = List.copyOf(argv);
         environment = Map.copyOf(environment);
         List<InvalidOptionException> v = new ArrayList<>();
@@ -52,5 +61,11 @@ public record LaunchSpec(
                     "must be an octal mode 0000..0777, got 0%o".formatted(socketMode), null));
         }
         InvalidOptionException.throwIfAny(v);
+    }
+
+    /** The same launch in another working directory (a per-key worker's own folder). */
+    public LaunchSpec inFolder(Path folder) {
+        return new LaunchSpec(binPath, argv, environment, folder, killSignal, stopTimeout, listenBacklog, socketMode,
+                confinement);
     }
 }

@@ -6,6 +6,7 @@ import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
@@ -32,7 +33,8 @@ import java.util.stream.Stream;
 final class PoolFixture implements AutoCloseable {
 
     static final String ROUTE = "/echo/";
-    static final SelectionKey KEY = new SelectionKey("/echo/", "example.com", "192.0.2.7");
+    static final SessionRequest KEY = new SessionRequest(
+            new SelectionKey("/echo/", "example.com", "192.0.2.7"), "s1", null, List::of);
     static final Duration DISABLE_TIME = Duration.ofSeconds(2);
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     static final int SIGTERM = 15;

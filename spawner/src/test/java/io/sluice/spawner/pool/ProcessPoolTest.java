@@ -10,6 +10,7 @@ import io.sluice.spawner.process.SpawnException;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.Test;
 class ProcessPoolTest {
 
     private static final String ROUTE = "/echo/";
-    private static final SelectionKey KEY = new SelectionKey("/echo/", "example.com", "192.0.2.7");
+    private static final SessionRequest KEY = new SessionRequest(
+            new SelectionKey("/echo/", "example.com", "192.0.2.7"), "s1", null, List::of);
     private static final Duration DISABLE_TIME = Duration.ofSeconds(2);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     private static final int SIGTERM = 15;

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SnapshotRegistryTest {
-
-    private static final SelectionKey KEY = new SelectionKey("/echo/", "example.com", "192.0.2.7");
+    private static final SessionRequest KEY = new SessionRequest(
+            new SelectionKey("/echo/", "example.com", "192.0.2.7"), "s1", null, List::of);
     private static final Duration DISABLE_TIME = Duration.ofSeconds(5);
 
     private final LogCapture registryLog = new LogCapture(SnapshotRegistry.class);

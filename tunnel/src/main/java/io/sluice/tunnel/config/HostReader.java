@@ -16,8 +16,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Reads one host entry of a route into a {@link BackendSpec}: an existing server, or with {@code bin-path} a pool of
- * spawned workers. Checks that no two hosts share an address, reporting both places. Confined to the loading thread;
- * one instance per load.
+ * spawned workers or one worker per key (with the route's {@link KeyRule}). Checks that no two hosts share an
+ * address, reporting both places. Confined to the loading thread; one instance per load.
  */
 final class HostReader {
     static final String DEFAULT_HOST = "127.0.0.1";
@@ -27,6 +27,12 @@ final class HostReader {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final String ADDRESS = "either host and port (a TCP backend) or socket (a unix socket)";
+    /** What a per-key worker's socket adds to the host's: "-" and 16 hex digits of a hash of the key. */
+    static final int PER_KEY_SUFFIX_BYTES = 17;
+
+    /** A host: its backend, and for a per-key host how its route finds a session's key (else null). */
+    record Host(BackendSpec spec, KeyRule keyRule) {
+    }
 
     private final Path baseDir;
     private final Path runtimeDir;
@@ -41,8 +47,8 @@ final class HostReader {
         this.launches = new LaunchReader(baseDir, facts, problems);
     }
 
-    /** The backend, or null when the entry has problems (all reported). */
-    BackendSpec read(Node node, String path, String routeKey, int index) {
+    /** The host, or null when the entry has problems (all reported). */
+    Host read(Node node, String path, String routeKey, int index) {
         Fields f = Fields.of(node, path, false, "a mapping of host options", problems);
         if (f == null) {
             return null;
@@ -57,24 +63,29 @@ final class HostReader {
         Duration disable = duration(f, "disable-time", DEFAULT_DISABLE_TIME);
         Duration connect = duration(f, "connect-timeout", DEFAULT_CONNECT_TIMEOUT);
         boolean spawned = f.has("bin-path");
+        boolean proxyProtocol = f.has("proxy-protocol") && proxyProtocol(f);
         Launch launch = null;
         if (spawned) {
-            launch = launches.read(f);
+            launch = launches.read(f, routeKey);
         } else {
             launches.rejectWithoutBinPath(f);
+            PerKeyReader.rejectUnlessPerKey(f, problems);
         }
-        int workers = !spawned ? 0 : launch != null ? launch.limits().maxProcs() : LaunchReader.workers(f);
+        boolean perKey = launch != null && launch.perKey() != null;
+        // A per-key host's workers share one socket name with a hash suffix each; for the checks it is one worker.
+        int workers = !spawned ? 0 : perKey ? 1 : launch != null ? launch.limits().maxProcs() : LaunchReader.workers(f);
         BackendAddress address = spawned && !f.has("socket") && !f.has("host") && !f.has("port")
                 ? claims.generatedSocket(runtimeDir, routeKey, index, workers)
                 : address(f, host, port, socket);
-        if (address == null || !claim(f, address, workers) || problems.count() != before) {
+        if (address == null || !claim(f, address, workers, perKey) || problems.count() != before) {
             return null;
         }
         try {
             PoolLimits limits = launch == null ? PoolLimits.STATIC : launch.limits();
             String backendName = name == null ? defaultName(address, spawned) : name;
-            return new BackendSpec(backendName, address, disable, connect, limits,
-                    launch == null ? null : launch.spec());
+            BackendSpec spec = new BackendSpec(backendName, address, disable, connect, limits,
+                    launch == null ? null : launch.spec(), perKey ? launch.perKey().spec() : null, proxyProtocol);
+            return new Host(spec, perKey ? launch.perKey().rule() : null);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
             return null;
@@ -94,13 +105,15 @@ final class HostReader {
     }
 
     /** Checks the socket length (with the longest worker suffix) and that no other host uses the address. */
-    private boolean claim(Fields f, BackendAddress address, int workers) {
+    private boolean claim(Fields f, BackendAddress address, int workers, boolean perKey) {
         Spot spot = addressSpot(f, address);
         if (address instanceof BackendAddress.UnixPath unix) {
-            String longest = workers == 0 ? unix.path().toString() : unix.path() + "-" + (workers - 1);
+            String longest = perKey ? unix.path() + "-" + "0".repeat(PER_KEY_SUFFIX_BYTES - 1)
+                    : workers == 0 ? unix.path().toString() : unix.path() + "-" + (workers - 1);
             int bytes = longest.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_SOCKET_PATH_BYTES) {
-                String whose = workers == 0 ? "" : " (the socket of worker %d; max-procs is %d)"
+                String whose = perKey ? " (with the 17 bytes a per-key worker's socket adds)"
+                        : workers == 0 ? "" : " (the socket of worker %d; max-procs is %d)"
                         .formatted(workers - 1, workers);
                 String fix = f.has("socket") ? "" : "; set socket: or a shorter server.runtime-dir";
                 problems.add(spot, "%s is %d bytes long%s; the limit is %d bytes (sun_path)%s"
@@ -198,6 +211,16 @@ final class HostReader {
             return null;
         }
         return new BackendAddress.UnixPath(baseDir.resolve(socket).normalize());
+    }
+
+    /** {@code proxy-protocol}: only {@code v2} is known. */
+    private boolean proxyProtocol(Fields f) {
+        String version = Values.string(f.value("proxy-protocol"), f.pathOf("proxy-protocol"), problems);
+        if (version != null && !version.equals("v2")) {
+            problems.add(f.value("proxy-protocol"), f.pathOf("proxy-protocol"),
+                    "'%s' is not a PROXY protocol version Sluice sends".formatted(version), "v2", null);
+        }
+        return "v2".equals(version);
     }
 
     private Duration duration(Fields f, String key, Duration fallback) {

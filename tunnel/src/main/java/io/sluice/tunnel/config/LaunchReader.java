@@ -1,11 +1,10 @@
 package io.sluice.tunnel.config;
 
+import io.sluice.spawner.spec.Confinement;
 import io.sluice.spawner.spec.InvalidOptionException;
 import io.sluice.spawner.spec.LaunchSpec;
 import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.tunnel.config.Problems.Spot;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,17 +31,18 @@ final class LaunchReader {
     static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
     static final int DEFAULT_SOCKET_MODE = 0600;
     static final String POOL = "pool";
+    static final String PER_KEY = "per-key";
 
     /** The options valid only on a host with {@code bin-path}, in documentation order. */
     static final List<String> SPAWN_ONLY = List.of("bin-environment", "bin-copy-environment", "cwd", "min-procs",
             "max-procs", "max-load-per-proc", "idle-timeout", "listen-backlog", "kill-signal", "stop-timeout",
-            "socket-mode", "instances", "accept-timeout");
+            "socket-mode", "instances", "accept-timeout", "user", "group", "allow-root", "rlimits");
 
     private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{3,4}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[^=\\x00]+");
 
-    /** A spawned host's limits and launch recipe. */
-    record Launch(PoolLimits limits, LaunchSpec spec) {
+    /** A spawned host's limits and launch recipe, and for {@code instances: per-key} its per-key settings. */
+    record Launch(PoolLimits limits, LaunchSpec spec, PerKeyReader.PerKey perKey) {
     }
 
     private final Path baseDir;
@@ -77,8 +77,8 @@ final class LaunchReader {
         return DEFAULT_MAX_PROCS;
     }
 
-    /** The launch of a host with {@code bin-path}, or null when it has problems (all reported). */
-    Launch read(Fields f) {
+    /** The launch of a host with {@code bin-path} of route {@code routeKey}, or null after reporting problems. */
+    Launch read(Fields f, String routeKey) {
         int before = problems.count();
         Spot argv0Spot = f.value("bin-path") instanceof SequenceNode seq && !seq.getValue().isEmpty()
                 ? new Spot(f.pathOf("bin-path") + "[0]", seq.getValue().get(0))
@@ -93,8 +93,11 @@ final class LaunchReader {
         // A bare name is looked up in the child's PATH, which is only known when the environment options are fine.
         Path binPath = argv != null && (environmentOk || argv.get(0).indexOf('/') >= 0)
                 ? program(argv.get(0), argv0Spot, environment.get("PATH")) : null;
-        Path cwd = f.has("cwd") ? cwd(f) : binPath == null ? null : binPath.getParent();
-        int minProcs = integer(f, "min-procs", DEFAULT_MIN_PROCS);
+        boolean perKey = f.has("instances") && PER_KEY.equals(instances(f));
+        String cwdTemplate = perKey && f.has("cwd") ? WorkerFolders.template(f, baseDir, problems) : null;
+        Path cwd = f.has("cwd") && cwdTemplate == null ? WorkerFolders.cwd(f, baseDir, problems)
+                : binPath == null ? null : binPath.getParent();
+        int minProcs = perKey ? 0 : integer(f, "min-procs", DEFAULT_MIN_PROCS);
         int maxProcs = integer(f, "max-procs", DEFAULT_MAX_PROCS);
         int maxLoad = integer(f, "max-load-per-proc", DEFAULT_MAX_LOAD_PER_PROC);
         int backlog = integer(f, "listen-backlog", facts.defaultListenBacklog());
@@ -103,14 +106,20 @@ final class LaunchReader {
         Duration accept = duration(f, "accept-timeout", PoolLimits.DEFAULT_ACCEPT_TIMEOUT);
         int signal = f.has("kill-signal") ? killSignal(f) : KillSignals.TERM;
         int mode = f.has("socket-mode") ? socketMode(f) : DEFAULT_SOCKET_MODE;
-        if (f.has("instances")) {
-            instances(f);
+        Confinement confinement = ConfinementReader.read(f, problems);
+        PerKeyReader.PerKey keyed = null;
+        if (perKey) {
+            keyed = PerKeyReader.read(f, routeKey, cwdTemplate, argv, overrides, problems);
+        } else {
+            PerKeyReader.rejectUnlessPerKey(f, problems);
         }
         PoolLimits limits = record(f, () -> new PoolLimits(minProcs, maxProcs, maxLoad, idle, accept));
         // Built whenever it can be, so its own rules are reported along with the problems above.
-        LaunchSpec spec = argv == null || binPath == null || cwd == null ? null
-                : record(f, () -> new LaunchSpec(binPath, argv, environment, cwd, signal, stop, backlog, mode));
-        return limits == null || spec == null || problems.count() != before ? null : new Launch(limits, spec);
+        LaunchSpec spec = argv == null || binPath == null || cwd == null || confinement == null ? null
+                : record(f, () -> new LaunchSpec(binPath, argv, environment, cwd, signal, stop, backlog, mode,
+                        confinement));
+        return limits == null || spec == null || (perKey && keyed == null) || problems.count() != before ? null
+                : new Launch(limits, spec, keyed);
     }
 
     private Path program(String argv0, Spot spot, String childPath) {
@@ -197,26 +206,6 @@ final class LaunchReader {
         return variables;
     }
 
-    private Path cwd(Fields f) {
-        String text = Values.string(f.value("cwd"), f.pathOf("cwd"), problems);
-        if (text == null) {
-            return null;
-        }
-        Path dir;
-        try {
-            dir = baseDir.resolve(text).normalize();
-        } catch (InvalidPathException e) {
-            problems.add(f.value("cwd"), f.pathOf("cwd"), "'%s' is not a valid path".formatted(text));
-            return null;
-        }
-        if (!Files.isDirectory(dir)) {
-            problems.add(f.value("cwd"), f.pathOf("cwd"),
-                    (Files.exists(dir) ? "%s is not a directory" : "no such directory: %s").formatted(dir));
-            return null;
-        }
-        return dir;
-    }
-
     private int killSignal(Fields f) {
         Node node = f.value("kill-signal");
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.INT)) {
@@ -256,18 +245,20 @@ final class LaunchReader {
         return Integer.parseInt(text, 8);
     }
 
-    private void instances(Fields f) {
+    /** The instance kind, or null after reporting a problem. */
+    private String instances(Fields f) {
         String kind = Values.string(f.value("instances"), f.pathOf("instances"), problems);
-        if (kind == null || kind.equals(POOL)) {
-            return;
+        if (kind == null || kind.equals(POOL) || kind.equals(PER_KEY)) {
+            return kind;
         }
-        if (kind.equals("per-connection") || kind.equals("per-key")) {
+        if (kind.equals("per-connection")) {
             problems.add(f.value("instances"), f.pathOf("instances"), "'%s' is not supported yet".formatted(kind),
-                    POOL, null);
+                    POOL + ", " + PER_KEY, null);
         } else {
             problems.add(f.value("instances"), f.pathOf("instances"), "'%s' is not an instance kind".formatted(kind),
                     "pool, per-connection, per-key", null);
         }
+        return null;
     }
 
     private int integer(Fields f, String key, int fallback) {

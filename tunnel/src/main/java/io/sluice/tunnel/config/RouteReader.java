@@ -56,8 +56,11 @@ final class RouteReader {
             return null;
         }
         List<BackendSpec> backends = new ArrayList<>();
+        KeyRule keyRule = null;
         for (int i = 0; i < seq.getValue().size(); i++) {
-            backends.add(hosts.read(seq.getValue().get(i), hostsPath + "[" + i + "]", key, i));
+            HostReader.Host host = hosts.read(seq.getValue().get(i), hostsPath + "[" + i + "]", key, i);
+            backends.add(host == null ? null : host.spec());
+            keyRule = host == null || host.keyRule() == null ? keyRule : host.keyRule();
         }
         if (problems.count() != before) {
             return null;
@@ -66,7 +69,7 @@ final class RouteReader {
         try {
             BackendGroup group = new BackendGroup(key, options.balance(), backends);
             return new RouteSpec(key, options.frameType(), options.origins(), options.pingInterval(),
-                    options.pongTimeout(), group);
+                    options.pongTimeout(), group, keyRule);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(option, routeFields, wstunnel, new Spot(hostsPath, hostList)));
             return null;

@@ -8,7 +8,8 @@ import java.util.Objects;
  * One {@code wstunnel.server} entry: the route key (a {@code /}-prefix or a suffix), its tunnel options (route
  * values over the {@code wstunnel.*} defaults) and its backends. Immutable; validates itself in option terms.
  * A zero {@code pingInterval} or {@code pongTimeout} means never; the pong timeout counts from the last pong (or the
- * handshake), so with pings on it must exceed the ping interval.
+ * handshake), so with pings on it must exceed the ping interval. {@code keyRule} is set exactly when the route's host
+ * is {@code instances: per-key}: how a session's key is found and checked before any backend is touched.
  */
 public record RouteSpec(
         String key,
@@ -16,11 +17,18 @@ public record RouteSpec(
         OriginPolicy origins,
         Duration pingInterval,
         Duration pongTimeout,
-        BackendGroup backends) {
+        BackendGroup backends,
+        KeyRule keyRule) {
 
     public static final FrameType DEFAULT_FRAME_TYPE = FrameType.TEXT;
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A route without a per-key host. */
+    public RouteSpec(String key, FrameType frameType, OriginPolicy origins, Duration pingInterval,
+                     Duration pongTimeout, BackendGroup backends) {
+        this(key, frameType, origins, pingInterval, pongTimeout, backends, null);
+    }
 
     public RouteSpec {
         Objects.requireNonNull(key, "key");
@@ -37,6 +45,10 @@ public record RouteSpec(
             v.add("pong-timeout", "must be longer than ping-interval (%s), got %s"
                     .formatted(Durations.format(pingInterval), Durations.format(pongTimeout)),
                     "a longer time, or 0 for never");
+        }
+        if ((keyRule != null) != (backends.perKeyBackend() != null)) {
+            throw new IllegalArgumentException("route '%s': a key rule goes with a per-key host, and only with one"
+                    .formatted(key));
         }
         if (!key.equals(backends.route())) {
             throw new IllegalArgumentException(

@@ -21,9 +21,11 @@ import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.CloseReason;
+import io.sluice.tunnel.session.SessionIds;
 import io.sluice.tunnel.session.TunnelSession;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -31,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -163,7 +166,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         // for the frame decoder only because the session above already exists.
         pipeline.remove(HttpObjectAggregator.class);
         pipeline.get(HttpServerCodec.class).removeInboundHandler();
-        session.connect(server.registry(), selectionKey(request, verdict), this);
+        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), SessionIds.next(), null,
+                List::of), this);
     }
 
     private SelectionKey selectionKey(FullHttpRequest request, Handshake.Accepted verdict) {
@@ -196,8 +200,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
     }
 
     @Override
-    public void unavailable(TunnelSession failed, String reason) {
-        reject(HttpResponseStatus.SERVICE_UNAVAILABLE, reason);
+    public void unavailable(TunnelSession failed, int status, String reason) {
+        reject(HttpResponseStatus.valueOf(status), reason);
     }
 
     static FullHttpResponse switchingProtocols(Handshake.Accepted verdict) {

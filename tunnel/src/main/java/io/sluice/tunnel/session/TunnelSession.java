@@ -8,7 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
-import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.tunnel.frame.BackendFramer;
 import java.util.Objects;
@@ -40,8 +40,8 @@ public final class TunnelSession {
         /** The backend accepted; write the 101 and then call {@link #open}. */
         void connected(TunnelSession session);
 
-        /** No backend could be had; answer 503 with this one-line reason. */
-        void unavailable(TunnelSession session, String reason);
+        /** No backend could be had; answer with this HTTP status (503, or 429 for a key's session cap) and reason. */
+        void unavailable(TunnelSession session, int status, String reason);
     }
 
     private final Channel client;
@@ -92,19 +92,19 @@ public final class TunnelSession {
     }
 
     /** Acquires a lease and connects, retrying on a fresh lease; ends in one call to {@code listener}. */
-    public void connect(Registry registry, SelectionKey key, ConnectListener listener) {
+    public void connect(Registry registry, SessionRequest request, ConnectListener listener) {
         if (state != SessionState.ACQUIRING) {
             return;
         }
         Acquisition acquisition;
         try {
-            acquisition = registry.acquire(route, key);
+            acquisition = registry.acquire(route, request);
         } catch (RuntimeException e) {
             LOG.warn("route={} registry failed: {}", route, e.toString());
             acquisition = new Unavailable(route, "backend registry failed");
         }
         if (acquisition instanceof Unavailable unavailable) {
-            failConnect(listener, unavailable.reason());
+            failConnect(listener, unavailable.status(), unavailable.reason());
             return;
         }
         lease = (Lease) acquisition;
@@ -112,9 +112,9 @@ public final class TunnelSession {
         moveTo(SessionState.CONNECTING, "lease " + lease.address().describe());
         CompletableFuture<Void> ready = lease.ready().toCompletableFuture();
         if (ready.isDone() && !ready.isCompletedExceptionally()) {
-            startConnect(registry, key, listener);
+            startConnect(registry, request, listener);
         } else {
-            awaitReady(ready, registry, key, listener);
+            awaitReady(ready, registry, request, listener);
         }
     }
 
@@ -122,40 +122,40 @@ public final class TunnelSession {
      * A worker started on demand ({@code min-procs: 0}) listens only once the supervisor spawned it: wait for that,
      * bounded by {@code connect-timeout}, without blocking the loop. Its failure counts as a failed connect.
      */
-    private void awaitReady(CompletableFuture<Void> ready, Registry registry, SelectionKey key,
+    private void awaitReady(CompletableFuture<Void> ready, Registry registry, SessionRequest request,
                             ConnectListener listener) {
         Lease waitingFor = lease;
         long timeoutMs = waitingFor.connectTimeout().toMillis();
         ScheduledFuture<?> timer = timeoutMs <= 0 ? null : client.eventLoop().schedule(
                 () -> readyDone(waitingFor, new ConnectTimeoutException("backend %s did not start within %d ms"
-                        .formatted(waitingFor.backendName(), timeoutMs)), registry, key, listener),
+                        .formatted(waitingFor.backendName(), timeoutMs)), registry, request, listener),
                 timeoutMs, TimeUnit.MILLISECONDS);
         ready.whenComplete((ignored, failure) -> client.eventLoop().execute(() -> {
             if (timer != null) {
                 timer.cancel(false);
             }
-            readyDone(waitingFor, failure, registry, key, listener);
+            readyDone(waitingFor, failure, registry, request, listener);
         }));
     }
 
-    private void readyDone(Lease waitingFor, Throwable failure, Registry registry, SelectionKey key,
+    private void readyDone(Lease waitingFor, Throwable failure, Registry registry, SessionRequest request,
                            ConnectListener listener) {
         if (lease != waitingFor || state != SessionState.CONNECTING || connecting != null) {
             return; // already connecting, timed out, or abandoned
         }
         if (failure == null) {
-            startConnect(registry, key, listener);
+            startConnect(registry, request, listener);
         } else {
-            attemptFailed(failure, registry, key, listener);
+            attemptFailed(failure, registry, request, listener);
         }
     }
 
-    private void startConnect(Registry registry, SelectionKey key, ConnectListener listener) {
+    private void startConnect(Registry registry, SessionRequest request, ConnectListener listener) {
         connecting = connector.connect(client, lease, new BackendStreamHandler(this, relay));
-        connecting.addListener((ChannelFutureListener) f -> connectDone(f, registry, key, listener));
+        connecting.addListener((ChannelFutureListener) f -> connectDone(f, registry, request, listener));
     }
 
-    private void connectDone(ChannelFuture f, Registry registry, SelectionKey key, ConnectListener listener) {
+    private void connectDone(ChannelFuture f, Registry registry, SessionRequest request, ConnectListener listener) {
         connecting = null;
         if (state != SessionState.CONNECTING) {
             // Closed while connecting (client gone, handshake timeout, shutdown): nothing to hand over. A failed
@@ -176,7 +176,7 @@ public final class TunnelSession {
             failedOnOurSide(f.cause(), listener);
             return;
         }
-        attemptFailed(f.cause(), registry, key, listener);
+        attemptFailed(f.cause(), registry, request, listener);
     }
 
     /**
@@ -197,7 +197,7 @@ public final class TunnelSession {
                 what));
     }
 
-    private void attemptFailed(Throwable cause, Registry registry, SelectionKey key, ConnectListener listener) {
+    private void attemptFailed(Throwable cause, Registry registry, SessionRequest request, ConnectListener listener) {
         lastFailure = describe(cause instanceof CompletionException && cause.getCause() != null
                 ? cause.getCause() : cause);
         LOG.debug("route={} backend={} connect attempt {} failed: {}", route, lease.address().describe(), attempts,
@@ -212,12 +212,16 @@ public final class TunnelSession {
             return;
         }
         moveTo(SessionState.ACQUIRING, "retry after connect failure");
-        connect(registry, key, listener);
+        connect(registry, request, listener);
     }
 
     private void failConnect(ConnectListener listener, String reason) {
+        failConnect(listener, Unavailable.SERVICE_UNAVAILABLE, reason);
+    }
+
+    private void failConnect(ConnectListener listener, int status, String reason) {
         moveTo(SessionState.CLOSED, reason);
-        listener.unavailable(this, reason);
+        listener.unavailable(this, status, reason);
     }
 
     /** The 101 is written and the pipeline switched: start relaying. */

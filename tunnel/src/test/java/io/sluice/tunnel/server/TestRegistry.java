@@ -4,6 +4,7 @@ import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendAddress;
 import java.time.Duration;
@@ -15,9 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TestRegistry implements Registry, Lease.Owner {
     private final BackendAddress address;
     private final String unavailableReason;
+    private int unavailableStatus = Unavailable.SERVICE_UNAVAILABLE;
     private final Duration connectTimeout;
     public final List<String> events = new CopyOnWriteArrayList<>();
     public final List<SelectionKey> keys = new CopyOnWriteArrayList<>();
+    public final List<SessionRequest> requests = new CopyOnWriteArrayList<>();
 
     private final CompletionStage<Void> ready;
     private final Lease.WorkerProbe worker;
@@ -49,12 +52,20 @@ public final class TestRegistry implements Registry, Lease.Owner {
         return new TestRegistry(null, reason, Duration.ZERO);
     }
 
+    /** Refuses every session with {@code status} (429 for a key over its session cap) and {@code reason}. */
+    public static TestRegistry refusing(int status, String reason) {
+        TestRegistry registry = new TestRegistry(null, reason, Duration.ZERO);
+        registry.unavailableStatus = status;
+        return registry;
+    }
+
     @Override
-    public Acquisition acquire(String route, SelectionKey key) {
+    public Acquisition acquire(String route, SessionRequest request) {
         events.add("acquire " + route);
-        keys.add(key);
+        keys.add(request.selection());
+        requests.add(request);
         if (address == null) {
-            return new Unavailable(route, unavailableReason);
+            return new Unavailable(route, unavailableReason, "", unavailableStatus);
         }
         if (ready != null) {
             return new Lease(route, "test", address, connectTimeout, this, ready, worker);

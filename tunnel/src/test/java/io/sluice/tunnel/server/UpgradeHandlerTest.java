@@ -188,6 +188,36 @@ class UpgradeHandlerTest {
     }
 
     @Test
+    void answersWithTheStatusTheRegistryGivesSuchAs429ForAKeyOverItsSessionCap() {
+        TestRegistry registry = TestRegistry.refusing(429,
+                "route /echo/: this key has 8 sessions (max-sessions-per-key)");
+        EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,
+                acceptingConnector));
+        String response = exchange(ch, upgrade("/echo/"));
+        assertThat(response).startsWith("HTTP/1.1 429 Too Many Requests\r\n")
+                .endsWith("route /echo/: this key has 8 sessions (max-sessions-per-key)\n");
+        assertThat(connects).hasValue(0);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void passesAFreshSessionIdAndNoKeyOnARouteWithoutPerKeyHosts() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        ServerContext context = context(TestConfigs.config(TestConfigs.route("/echo/")), registry, acceptingConnector);
+        EmbeddedChannel first = client(context);
+        EmbeddedChannel second = client(context);
+        exchange(first, upgrade("/echo/"));
+        exchange(second, upgrade("/echo/"));
+        assertThat(registry.requests).hasSize(2).allSatisfy(r -> {
+            assertThat(r.key()).isNull();
+            assertThat(r.environment().get()).isEmpty();
+        });
+        assertThat(registry.requests.get(0).sessionId()).isNotEqualTo(registry.requests.get(1).sessionId());
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
+    @Test
     void answers503AfterFiveFailedConnectsReportingEachFailureAndReleasingEachLease() {
         TestRegistry registry = TestRegistry.leasing(ADDRESS);
         EmbeddedChannel ch = client(context(TestConfigs.config(TestConfigs.route("/echo/")), registry,

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.sluice.spawner.registry.SelectionKey;
+import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.frame.BackendFramer;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -109,7 +111,7 @@ class TunnelSessionTest {
             return backend.newSucceededFuture();
         };
         session = new TunnelSession(client, "/r", format, settings, connector, FRAMING, stats);
-        session.connect(registry, new SelectionKey("/r", "h", "c"), new TunnelSession.ConnectListener() {
+        TunnelSession.ConnectListener listener = new TunnelSession.ConnectListener() {
             @Override
             public void connected(TunnelSession s) {
                 client.pipeline().addLast(new ClientFrameDecoder(maxMessageSize, true), s.clientHandler());
@@ -117,10 +119,12 @@ class TunnelSessionTest {
             }
 
             @Override
-            public void unavailable(TunnelSession s, String reason) {
+            public void unavailable(TunnelSession s, int status, String reason) {
                 unavailableReason = reason;
             }
-        });
+        };
+        session.connect(registry, new SessionRequest(new SelectionKey("/r", "h", "c"), "s1", null, List::of),
+                listener);
     }
 
     private void open() {
