@@ -30,8 +30,11 @@ final class HostReader {
     /** What a per-key worker's socket adds to the host's: "-" and 16 hex digits of a hash of the key. */
     static final int PER_KEY_SUFFIX_BYTES = 17;
 
-    /** A host: its backend, and for a per-key host how its route finds a session's key (else null). */
-    record Host(BackendSpec spec, KeyRule keyRule) {
+    /**
+     * A host: its backend, for a per-key host how its route finds a session's key (else null), and the framing
+     * options it wrote (settled for the whole route by {@link FramingOption#settle}).
+     */
+    record Host(BackendSpec spec, KeyRule keyRule, FramingOption.Written framing) {
     }
 
     private final Path baseDir;
@@ -55,7 +58,7 @@ final class HostReader {
         }
         int before = problems.count();
         OptionKeys.check(f, Place.HOST, problems);
-        FramingOption.check(f, problems);
+        FramingOption.Written framing = FramingOption.read(f, problems);
         String host = f.has("host") ? Values.string(f.value("host"), f.pathOf("host"), problems) : null;
         Integer port = f.has("port") ? Values.integer(f.value("port"), f.pathOf("port"), problems) : null;
         String socket = f.has("socket") ? Values.string(f.value("socket"), f.pathOf("socket"), problems) : null;
@@ -85,7 +88,7 @@ final class HostReader {
             String backendName = name == null ? defaultName(address, spawned) : name;
             BackendSpec spec = new BackendSpec(backendName, address, disable, connect, limits,
                     launch == null ? null : launch.spec(), perKey ? launch.perKey().spec() : null, proxyProtocol);
-            return new Host(spec, perKey ? launch.perKey().rule() : null);
+            return new Host(spec, perKey ? launch.perKey().rule() : null, framing);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
             return null;

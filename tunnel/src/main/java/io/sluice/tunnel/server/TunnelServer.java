@@ -9,9 +9,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.spawner.registry.Registry;
+import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.ClientFrameHandler;
-import io.sluice.tunnel.session.Framing;
 import io.sluice.tunnel.session.TunnelStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,7 +37,6 @@ public final class TunnelServer implements AutoCloseable {
 
     private final SluiceConfig config;
     private final Registry registry;
-    private final Framing framing;
     private final TunnelStats stats = new TunnelStats();
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backends = new DefaultChannelGroup("sluice-backends", GlobalEventExecutor.INSTANCE);
@@ -47,13 +46,8 @@ public final class TunnelServer implements AutoCloseable {
     private Channel serverChannel;
 
     public TunnelServer(SluiceConfig config, Registry registry) {
-        this(config, registry, FrameFraming.INSTANCE);
-    }
-
-    TunnelServer(SluiceConfig config, Registry registry, Framing framing) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.framing = Objects.requireNonNull(framing, "framing");
     }
 
     /**
@@ -68,8 +62,9 @@ public final class TunnelServer implements AutoCloseable {
             throw new IllegalStateException("tunnel server must be new to start; currently " + state);
         }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
+        warnAboutUnservedDevConsoles();
         ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
-                new SocketBackendConnector(backends), framing, stats,
+                new SocketBackendConnector(backends), stats,
                 new ConnectionCap(config.server().maxConnections()));
         bossGroup = Transports.newGroup(1, "sluice-accept");
         workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
@@ -95,6 +90,17 @@ public final class TunnelServer implements AutoCloseable {
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("listening on ws://{}:{} ({} transport)", bound.getHostString(), bound.getPort(), Transports.name());
         return bound;
+    }
+
+    /** A dev console lets whoever loads it talk to the backend: it is served on a loopback bind only. */
+    private void warnAboutUnservedDevConsoles() {
+        for (RouteSpec route : config.routes()) {
+            if (route.devConsole() && !config.servesDevConsole(route)) {
+                LOG.warn("route {}: dev-console is not served: server.bind {} is not a loopback address, and the "
+                        + "console lets anyone who can load it talk to the backend. Bind 127.0.0.1 (or reach it "
+                        + "through an SSH tunnel) to use it", route.key(), config.server().bind());
+            }
+        }
     }
 
     private static StaticFiles staticFiles(Path documentRoot) throws IOException {

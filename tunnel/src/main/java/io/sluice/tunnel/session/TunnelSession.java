@@ -10,7 +10,6 @@ import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
-import io.sluice.tunnel.frame.BackendFramer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -228,7 +227,7 @@ public final class TunnelSession {
     public void open() {
         moveTo(SessionState.OPEN, "101 sent");
         stats.opened();
-        relay.start(framing.backendFramer(format), framing.clientDecoder(format));
+        relay.start(framing.backendMessages(format), framing.clientDecoder(format));
         timers.start();
         LOG.debug("session open route={} backend={} client={} format={}", route, lease.address().describe(),
                 client.remoteAddress(), format);
