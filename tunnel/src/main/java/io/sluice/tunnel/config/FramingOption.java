@@ -51,10 +51,9 @@ final class FramingOption {
     /** The route's framing from what it and its hosts wrote, or null after reporting a disagreement. */
     static MessageFraming settle(Written route, List<Written> hosts, Problems problems) {
         int before = problems.count();
-        Boolean lines = agreed(route.lines(), route.framingSpot(), hosts, Written::lines, Written::framingSpot,
-                FRAMING, problems);
-        Integer length = agreed(route.maxLineLength(), route.lengthSpot(), hosts, Written::maxLineLength,
-                Written::lengthSpot, MAX_LINE_LENGTH, problems);
+        Boolean lines = agreed(route.lines(), hosts, Written::lines, Written::framingSpot, FRAMING, problems);
+        Integer length = agreed(route.maxLineLength(), hosts, Written::maxLineLength, Written::lengthSpot,
+                MAX_LINE_LENGTH, problems);
         if (problems.count() != before) {
             return null;
         }
@@ -70,8 +69,8 @@ final class FramingOption {
         return MessageFraming.lines(length == null ? MessageFraming.DEFAULT_MAX_LINE_LENGTH : length);
     }
 
-    private static <T> T agreed(T routeValue, Spot routeSpot, List<Written> hosts,
-                                Function<Written, T> value, Function<Written, Spot> spot, String option, Problems problems) {
+    private static <T> T agreed(T routeValue, List<Written> hosts, Function<Written, T> value,
+                                Function<Written, Spot> spot, String option, Problems problems) {
         T settled = routeValue;
         String whose = "the route's";
         for (Written host : hosts) {

@@ -64,11 +64,13 @@ final class RouteReader {
         List<BackendSpec> backends = new ArrayList<>();
         List<FramingOption.Written> hostFraming = new ArrayList<>();
         KeyRule keyRule = null;
+        CgiRule cgi = null;
         for (int i = 0; i < seq.getValue().size(); i++) {
             HostReader.Host host = hosts.read(seq.getValue().get(i), hostsPath + "[" + i + "]", key, i);
             backends.add(host == null ? null : host.spec());
             hostFraming.add(host == null ? FramingOption.Written.NOTHING : host.framing());
             keyRule = host == null || host.keyRule() == null ? keyRule : host.keyRule();
+            cgi = host == null || host.cgi() == null ? cgi : host.cgi();
         }
         MessageFraming framing = FramingOption.settle(routeFraming, hostFraming, problems);
         if (problems.count() != before) {
@@ -78,7 +80,7 @@ final class RouteReader {
         try {
             BackendGroup group = new BackendGroup(key, options.balance(), backends);
             return new RouteSpec(key, options.frameType(), options.origins(), options.pingInterval(),
-                    options.pongTimeout(), group, keyRule, framing, devConsole);
+                    options.pongTimeout(), group, keyRule, framing, devConsole, cgi);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(option, routeFields, wstunnel, new Spot(hostsPath, hostList)));
             return null;

@@ -32,7 +32,7 @@ class DevConsoleTest {
     private static RouteSpec route(String key, boolean devConsole, MessageFraming framing) {
         RouteSpec plain = TestConfigs.route(key);
         return new RouteSpec(key, plain.frameType(), plain.origins(), Duration.ZERO, Duration.ZERO, plain.backends(),
-                null, framing, devConsole);
+                null, framing, devConsole, null);
     }
 
     private EmbeddedChannel connect(String bind, RouteSpec... routes) {
@@ -43,7 +43,8 @@ class DevConsoleTest {
                 (ch, lease, handler) -> {
                     throw new AssertionError("a console request never connects a backend");
                 }, new TunnelStats(), new ConnectionCap(100));
-        client = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(8192), new UpgradeHandler(context));
+        client = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                new UpgradeHandler(context));
         return client;
     }
 

@@ -50,7 +50,8 @@ class LineFramingSessionTest {
         return new Framing() {
             @Override
             public BackendMessages backendMessages(WireFormat format) {
-                return format == WireFormat.TEXT ? LineFramer.text(MAX_LINE_LENGTH) : LineFramer.binary(MAX_LINE_LENGTH);
+                return format == WireFormat.TEXT ? LineFramer.text(MAX_LINE_LENGTH)
+                        : LineFramer.binary(MAX_LINE_LENGTH);
             }
 
             @Override
