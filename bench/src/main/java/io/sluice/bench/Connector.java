@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -57,11 +58,7 @@ final class Connector implements AutoCloseable {
             }
             BenchConnection connection = new BenchConnection(control, target, i, size, window);
             connections.add(connection);
-            ChannelFuture connect = new Bootstrap().group(group).channel(channelType)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(connection)
-                .connect(target.host(), target.port());
+            ChannelFuture connect = connect(target, connection);
             connect.addListener(f -> {
                 if (!f.isSuccess()) {
                     connection.connectFailed(f.cause());
@@ -74,6 +71,15 @@ final class Connector implements AutoCloseable {
             control.settled.countDown();
         }
         return connections;
+    }
+
+    /** Opens one connection to {@code target} with {@code handler} on one of the loops; safe from any thread. */
+    ChannelFuture connect(Target target, ChannelHandler handler) {
+        return new Bootstrap().group(group).channel(channelType)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .handler(handler)
+            .connect(target.host(), target.port());
     }
 
     @Override

@@ -53,6 +53,23 @@ class LoadGenSmokeTest {
     }
 
     @Test
+    void churnRunsShortSessionsBackToBackAndTimesTheUpgradeAndTheClose() throws Exception {
+        try (EchoServers echo = EchoServers.webSocketSplitting()) {
+            JsonLine result = LoadGen.run(Options.parse(new String[] {"churn", "--port", Integer.toString(echo.port()),
+                "--conns", "4", "--duration", "1", "--warmup", "0.2", "--pid", SELF}));
+
+            assertThat(result.get("first_error")).isNull();
+            assertThat(result.get("valid")).isEqualTo(true);
+            assertThat((long) result.get("sessions")).isPositive();
+            assertThat((double) result.get("rate_sessions_s")).isPositive();
+            assertThat((double) result.get("upgrade_p50_us")).isPositive();
+            assertThat((double) result.get("close_p99_us")).isGreaterThanOrEqualTo((double) result.get("close_p50_us"));
+            assertThat(result.get("server_cpu_us_per_session")).isNotNull();
+            assertThat(result.get("server_processes_after")).isEqualTo(result.get("server_processes_before"));
+        }
+    }
+
+    @Test
     void oneFlippedBitInTheEchoMakesTheRunInvalid() throws Exception {
         try (EchoServers echo = EchoServers.raw(5000)) {
             JsonLine result = LoadGen.run(Options.parse(new String[] {"pingpong", "--raw", "--port",

@@ -103,12 +103,13 @@ public final class ConfigLoader {
         ServerOptions server = new ServerReader(baseDir, facts, problems).read(top.value("server"));
         // With a broken server section, generated sockets go to the default folder; the file is rejected anyway.
         Path runtimeDir = server != null ? server.runtimeDir() : facts.defaultRuntimeDir();
-        WstunnelReader tunnel = new WstunnelReader(
-                new RouteReader(new HostReader(baseDir, runtimeDir, facts, problems), problems), problems);
+        HostReader hosts = new HostReader(baseDir, runtimeDir, facts, problems);
+        WstunnelReader tunnel = new WstunnelReader(new RouteReader(hosts, problems), problems);
         tunnel.read(top.value("wstunnel"));
         OperationsReader operations = new OperationsReader(baseDir, problems);
         AdminOptions admin = operations.admin(top.value("admin"));
         AccessLogOptions accessLog = operations.accessLog(top.value("access-log"));
+        hosts.refusePerConnectionUntilWired(); // issue 9 phase B: remove this line
         List<ExtensionMapping> mappings = tunnel.mappings().stream()
                 .filter(m -> !tunnel.failedRoutes().contains(m.routeKey()))
                 .toList();

@@ -59,6 +59,14 @@ public record SluiceConfig(
         v.throwIfAny();
     }
 
+    /**
+     * Whether plain GETs of {@code route}'s paths get the dev console: the route asks for it and the server listens
+     * on loopback only, since the console lets whoever loads it talk to the backend.
+     */
+    public boolean servesDevConsole(RouteSpec route) {
+        return route.devConsole() && server.bindsLoopbackOnly();
+    }
+
     /** The route with this key, if any. */
     public Optional<RouteSpec> route(String key) {
         return routes.stream().filter(r -> r.key().equals(key)).findFirst();

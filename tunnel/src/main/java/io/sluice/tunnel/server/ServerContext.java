@@ -13,7 +13,7 @@ import io.sluice.tunnel.session.TunnelStats;
 
 /**
  * What every connection of one server shares: config, route table, static files (null when there is no document
- * root), the registry, the backend connector, framing, counters. Thread-safe: immutable apart from the connection
+ * root), the registry, the backend connector, counters. Thread-safe: immutable apart from the connection
  * count and the stats, both thread-safe.
  */
 record ServerContext(
@@ -22,7 +22,6 @@ record ServerContext(
         StaticFiles staticFiles,
         Registry registry,
         BackendConnector connector,
-        Framing framing,
         TunnelStats stats,
         ConnectionCap connections) {
 
@@ -35,6 +34,20 @@ record ServerContext(
         RouteSpec route = path == null ? null : routes.match(path.bytes());
         stats.refused(Refusal.now(client.remoteAddress(), route == null ? TunnelStats.NO_ROUTE : route.key(),
                 status.code(), text));
+    }
+
+    /** The route whose dev console answers a plain request for {@code path}, or null. */
+    RouteSpec devConsoleFor(RequestPath path) {
+        if (path == null) {
+            return null;
+        }
+        RouteSpec route = routes.match(path.bytes());
+        return route != null && config.servesDevConsole(route) ? route : null;
+    }
+
+    /** How sessions of {@code route} cut their streams into messages ({@code framing}). */
+    Framing framingFor(RouteSpec route) {
+        return FrameFraming.of(route.framing());
     }
 
     SessionSettings settingsFor(RouteSpec route) {

@@ -10,9 +10,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.spawner.registry.Registry;
+import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.ClientFrameHandler;
-import io.sluice.tunnel.session.Framing;
 import io.sluice.tunnel.session.SessionObserver;
 import io.sluice.tunnel.session.TunnelStats;
 import java.io.IOException;
@@ -41,7 +41,6 @@ public final class TunnelServer implements AutoCloseable {
 
     private final SluiceConfig config;
     private final Registry registry;
-    private final Framing framing;
     private final TunnelStats stats;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backends = new DefaultChannelGroup("sluice-backends", GlobalEventExecutor.INSTANCE);
@@ -56,17 +55,8 @@ public final class TunnelServer implements AutoCloseable {
 
     /** A server whose sessions' opens, ends and refusals are told to {@code observer} (status, metrics, log). */
     public TunnelServer(SluiceConfig config, Registry registry, SessionObserver observer) {
-        this(config, registry, FrameFraming.INSTANCE, observer);
-    }
-
-    TunnelServer(SluiceConfig config, Registry registry, Framing framing) {
-        this(config, registry, framing, SessionObserver.NONE);
-    }
-
-    private TunnelServer(SluiceConfig config, Registry registry, Framing framing, SessionObserver observer) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.framing = Objects.requireNonNull(framing, "framing");
         this.stats = new TunnelStats(observer);
     }
 
@@ -82,8 +72,9 @@ public final class TunnelServer implements AutoCloseable {
             throw new IllegalStateException("tunnel server must be new to start; currently " + state);
         }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
+        warnAboutUnservedDevConsoles();
         ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
-                new SocketBackendConnector(backends), framing, stats,
+                new SocketBackendConnector(backends), stats,
                 new ConnectionCap(config.server().maxConnections()));
         bossGroup = Transports.newGroup(1, "sluice-accept");
         workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
@@ -109,6 +100,17 @@ public final class TunnelServer implements AutoCloseable {
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("listening on ws://{}:{} ({} transport)", bound.getHostString(), bound.getPort(), Transports.name());
         return bound;
+    }
+
+    /** A dev console lets whoever loads it talk to the backend: it is served on a loopback bind only. */
+    private void warnAboutUnservedDevConsoles() {
+        for (RouteSpec route : config.routes()) {
+            if (route.devConsole() && !config.servesDevConsole(route)) {
+                LOG.warn("route {}: dev-console is not served: server.bind {} is not a loopback address, and the "
+                        + "console lets anyone who can load it talk to the backend. Bind 127.0.0.1 (or reach it "
+                        + "through an SSH tunnel) to use it", route.key(), config.server().bind());
+            }
+        }
     }
 
     private static StaticFiles staticFiles(Path documentRoot) throws IOException {

@@ -183,8 +183,8 @@ public final class SessionRecord {
     static ClosedBy closedBy(CloseReason reason) {
         return switch (reason) {
             case CLIENT_CLOSE, CLIENT_GONE -> ClosedBy.CLIENT;
-            case BACKEND_EOF, BACKEND_ERROR, WORKER_FAILED, BACKEND_NOT_UTF8 -> ClosedBy.BACKEND;
-            case SHUTDOWN, READ_IDLE, PONG_TIMEOUT, PROTOCOL_ERROR, CLIENT_NOT_UTF8, CLIENT_NOT_BASE64,
+            case BACKEND_EOF, BACKEND_ERROR, WORKER_FAILED, BACKEND_NOT_UTF8, LINE_TOO_LONG -> ClosedBy.BACKEND;
+            case SHUTDOWN, READ_IDLE, PONG_TIMEOUT, PROTOCOL_ERROR, CLIENT_NOT_UTF8, CLIENT_NOT_BASE64, CLIENT_NEWLINE,
                     MESSAGE_TOO_BIG, INTERNAL_ERROR -> ClosedBy.SLUICE;
         };
     }
@@ -196,8 +196,13 @@ public final class SessionRecord {
         }
     }
 
+    /** Backend bytes as they arrive (before framing). */
     void countToClient(int bytes) {
         bytesToClient += bytes;
+    }
+
+    /** One message written to the client (a backend read on stream routes, a line on lines routes). */
+    void countMessageToClient() {
         messagesToClient++;
     }
 }

@@ -9,7 +9,6 @@ import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
-import io.sluice.tunnel.frame.BackendFramer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -248,7 +247,7 @@ public final class TunnelSession {
     public void open() {
         moveTo(SessionState.OPEN, "101 sent");
         stats.opened(record.opened(lease));
-        relay.start(framing.backendFramer(format), framing.clientDecoder(format));
+        relay.start(framing.backendMessages(format), framing.clientDecoder(format));
         timers.start();
         LOG.debug("session open route={} backend={} client={} format={}", route, lease.address().describe(),
                 client.remoteAddress(), format);
