@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What TLS costs: the same Sluice (jar), the same spawned echo worker (bench/backends/echo.c, --fd0, one worker),
-# once as ws:// and once as wss://, measured with LoadGen (--tls) for messages and with HandshakeChurn for
-# connections (TCP + TLS + upgrade + backend connect + close). Certificates are made here with openssl: an EC P-256
-# and an RSA 2048 leaf, each self-signed. Loopback only; short runs: the numbers are indicative.
+# once as ws:// and once as wss://, measured with LoadGen (--tls) for messages and with LoadGen churn (--tls) for
+# sessions (TCP connect, TLS handshake, upgrade with its backend connect, one echoed message, close). Certificates
+# are made here with openssl: an EC P-256 and an RSA 2048 leaf, each self-signed. Loopback only; short runs: the
+# numbers are indicative.
 #   bench/tools/tls.sh                  # DURATION=3 CONNS=16
 # Needs gcc, openssl and the jars (built unless BENCH_SKIP_BUILD=1).
 set -eu
@@ -49,12 +50,12 @@ start ec "  tls: { certificate: $W/ec.pem, key: $W/ec-key.pem }"; EC_PORT=$PORT;
 start rsa "  tls: { certificate: $W/rsa.pem, key: $W/rsa-key.pem }"; RSA_PORT=$PORT; RSA_PID=$PID
 
 loadgen() { timeout 120 java -cp "$BENCH" io.sluice.bench.LoadGen "$@" --duration "$DURATION" --warmup 1 || true; }
-churn() { timeout 120 java -cp "$BENCH" io.sluice.bench.HandshakeChurn "$@" --duration "$DURATION" --warmup 1 || true; }
+churn() { loadgen churn "$@"; }
 
 for shape in "pingpong --conns 1 --size 64" "pingpong --conns $CONNS --size 4096" "stream --conns $CONNS --size 65536"; do
   loadgen $shape --port "$PLAIN_PORT" --pid "$PLAIN_PID" --label "ws $shape"
   loadgen $shape --port "$EC_PORT" --pid "$EC_PID" --tls --label "wss-ec $shape"
 done
-churn --port "$PLAIN_PORT" --pid "$PLAIN_PID" --conns 8
-churn --port "$EC_PORT" --pid "$EC_PID" --conns 8 --tls
-churn --port "$RSA_PORT" --pid "$RSA_PID" --conns 8 --tls
+churn --port "$PLAIN_PORT" --pid "$PLAIN_PID" --conns 8 --label "ws churn"
+churn --port "$EC_PORT" --pid "$EC_PID" --conns 8 --tls --label "wss-ec churn"
+churn --port "$RSA_PORT" --pid "$RSA_PID" --conns 8 --tls --label "wss-rsa churn"

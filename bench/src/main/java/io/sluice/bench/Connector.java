@@ -29,13 +29,24 @@ import javax.net.ssl.SSLException;
 final class Connector implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelType;
-    private SslContext tls;
+    /** One client context for every connection (BoringSSL when it loads, as for the server); null without TLS. */
+    private final SslContext tls;
 
-    Connector(int threads) {
+    Connector(int threads, boolean tls) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.tls = tls ? clientTls() : null;
         this.group = new MultiThreadIoEventLoopGroup(threads, io);
         this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** Trusts any certificate: the benchmarks run on loopback against certificates they made themselves. */
+    private static SslContext clientTls() {
+        try {
+            return SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot make a client TLS context", e);
+        }
     }
 
     EventLoopGroup group() {
@@ -64,11 +75,7 @@ final class Connector implements AutoCloseable {
             }
             BenchConnection connection = new BenchConnection(control, target, i, size, window);
             connections.add(connection);
-            ChannelFuture connect = new Bootstrap().group(group).channel(channelType)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(target.tls() ? overTls(target, connection) : connection)
-                .connect(target.host(), target.port());
+            ChannelFuture connect = connect(target, connection);
             connect.addListener(f -> {
                 if (!f.isSuccess()) {
                     connection.connectFailed(f.cause());
@@ -83,19 +90,23 @@ final class Connector implements AutoCloseable {
         return connections;
     }
 
-    /** TLS first, then the connection; one client context for all (BoringSSL when it loads, as for the server). */
-    private ChannelHandler overTls(Target target, BenchConnection connection) {
-        if (tls == null) {
-            try {
-                tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot make a client TLS context", e);
-            }
-        }
+    /**
+     * Opens one connection to {@code target} with {@code handler} on one of the loops, under TLS first when the
+     * target asks for it; safe from any thread.
+     */
+    ChannelFuture connect(Target target, ChannelHandler handler) {
+        return new Bootstrap().group(group).channel(channelType)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .handler(target.tls() ? overTls(target, handler) : handler)
+            .connect(target.host(), target.port());
+    }
+
+    private ChannelHandler overTls(Target target, ChannelHandler handler) {
         return new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(tls.newHandler(ch.alloc(), target.host(), target.port()), connection);
+                ch.pipeline().addLast(tls.newHandler(ch.alloc(), target.host(), target.port()), handler);
             }
         };
     }

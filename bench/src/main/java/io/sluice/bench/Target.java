@@ -5,10 +5,6 @@ package io.sluice.bench;
  * offering a subprotocol (websockify wants {@code binary}), optionally over TLS ({@code tls}: wss). Immutable.
  */
 record Target(String host, int port, String path, boolean raw, String subprotocol, boolean tls) {
-    Target(String host, int port, String path, boolean raw, String subprotocol) {
-        this(host, port, path, raw, subprotocol, false);
-    }
-
     Target {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535, got %d".formatted(port));

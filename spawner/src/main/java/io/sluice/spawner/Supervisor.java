@@ -6,6 +6,7 @@ import io.sluice.spawner.pool.ProcessPool;
 import io.sluice.spawner.pool.RestartBackoff;
 import io.sluice.spawner.pool.RouteSnapshot;
 import io.sluice.spawner.pool.SnapshotRegistry;
+import io.sluice.spawner.pool.StatusRecorder;
 import io.sluice.spawner.pool.WorkerListener;
 import io.sluice.spawner.process.Credentials;
 import io.sluice.spawner.process.ExecWrappers;
@@ -19,6 +20,7 @@ import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.status.PerKeyStatus;
+import io.sluice.spawner.status.StatusSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -62,6 +64,8 @@ public final class Supervisor {
     private final List<BackendGroup> groups;
     private final InstantSource clock;
     private final SnapshotRegistry registry;
+    /** What runs, for operators; recorded wherever a registry snapshot is published. */
+    private final StatusRecorder status;
     /** Where the ledger lives; null for a supervisor of existing servers only, which cannot spawn. */
     private final Path runtimeDir;
     // Created on the supervisor thread during start, closed by stop after every child was reaped.
@@ -85,6 +89,7 @@ public final class Supervisor {
         this.groups = List.copyOf(groups);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new SnapshotRegistry(this.groups, this::requestTick);
+        this.status = new StatusRecorder(clock);
         this.runtimeDir = null;
     }
 
@@ -97,6 +102,7 @@ public final class Supervisor {
         this.groups = List.copyOf(groups);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new SnapshotRegistry(this.groups, this::requestTick);
+        this.status = new StatusRecorder(clock);
         this.runtimeDir = Objects.requireNonNull(runtimeDir, "runtimeDir").toAbsolutePath();
     }
 
@@ -108,6 +114,11 @@ public final class Supervisor {
     /** The live keys of every per-key backend, as of its latest tick (once a second); any thread. */
     public List<PerKeyStatus> perKeyStatus() {
         return keyedPools.stream().map(KeyedPool::status).toList();
+    }
+
+    /** What runs (workers, pids, exits), for status and metrics; usable at once, empty until started. */
+    public StatusSource status() {
+        return status;
     }
 
     public synchronized SupervisorState state() {
@@ -344,6 +355,7 @@ public final class Supervisor {
 
     private void publish(String route) {
         registry.publish(RouteSnapshot.of(route, pools.get(route)));
+        status.record(route, pools.get(route));
     }
 
     private void forEachPool(Consumer<BackendPool> action) {

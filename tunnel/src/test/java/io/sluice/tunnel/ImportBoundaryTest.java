@@ -17,8 +17,16 @@ class ImportBoundaryTest {
     private static final String TUNNEL = "io.sluice.tunnel";
     private static final String SPAWNER = "io.sluice.spawner";
     private static final ImportRules RULES = ImportRules.forSources(Path.of("src/main/java"))
-            .allow(TUNNEL + ".cli", SPAWNER + ".Supervisor", SPAWNER + ".spec", TUNNEL + ".config",
-                    TUNNEL + ".server", TUNNEL + ".lighttpd", "picocli", "ch.qos.logback", "sun.misc.Signal")
+            .allow(TUNNEL + ".cli", SPAWNER + ".Supervisor", SPAWNER + ".spec", SPAWNER + ".status",
+                    TUNNEL + ".accesslog", TUNNEL + ".admin", TUNNEL + ".config", TUNNEL + ".json",
+                    TUNNEL + ".lighttpd", TUNNEL + ".metrics", TUNNEL + ".server", TUNNEL + ".session", "picocli",
+                    "ch.qos.logback", "sun.misc.Signal")
+            .allow(TUNNEL + ".admin", "io.netty", SPAWNER + ".status", TUNNEL + ".config", TUNNEL + ".json",
+                    TUNNEL + ".server", TUNNEL + ".session")
+            .allow(TUNNEL + ".json")
+            .allow(TUNNEL + ".accesslog", TUNNEL + ".config", TUNNEL + ".json", TUNNEL + ".session")
+            .allow(TUNNEL + ".metrics", "io.micrometer", "io.netty.util.concurrent", SPAWNER + ".status",
+                    TUNNEL + ".config", TUNNEL + ".session")
             .allow(TUNNEL + ".config", SPAWNER + ".spec", "org.yaml.snakeyaml")
             .allow(TUNNEL + ".server", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
                     TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", TUNNEL + ".tls", "jdk.net")

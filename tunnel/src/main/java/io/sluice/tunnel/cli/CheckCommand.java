@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  * {@code sluice check -c FILE}: validates a configuration and reports every problem (and, as warnings, certificates
  * that are expired or not valid yet); starts nothing.
  */
-@Command(name = "check", description = "Validate a configuration file; exit 0 if valid, 2 with every problem.")
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
+        description = "Validate a configuration file; exit 0 if valid, 2 with every problem.")
 final class CheckCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
  * Exit 0 when the result passes the check, 1 when it was written but does not pass here (a program or file it names
  * is missing on this machine), 2 when the lighttpd file cannot be read.
  */
-@Command(name = "import-lighttpd", description = "Convert a lighttpd configuration (mod_wstunnel) to Sluice YAML.")
+@Command(name = "import-lighttpd", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
+        description = "Convert a lighttpd configuration (mod_wstunnel) to Sluice YAML.")
 final class ImportLighttpdCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The lighttpd configuration, e.g. lighttpd.conf.")

@@ -125,7 +125,22 @@ public record ServerOptions(
     }
 
     /** An address we can bind without a name lookup: an IP literal, or {@code localhost}. */
-    private static boolean isAddressLiteral(String bind) {
+    /**
+     * Whether only this machine can reach the listener: {@code localhost}, 127.0.0.0/8 or {@code ::1} (an IPv4-mapped
+     * loopback too). {@code 0.0.0.0} and {@code ::} are every interface, not loopback.
+     */
+    public boolean bindsLoopbackOnly() {
+        if (bind.equals("localhost")) {
+            return true;
+        }
+        try {
+            return isAddressLiteral(bind) && InetAddress.getByName(bind).isLoopbackAddress(); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static boolean isAddressLiteral(String bind) {
         if (bind.equals("localhost") || IPV4.matcher(bind).matches()) {
             return true;
         }

@@ -7,17 +7,21 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.spawner.registry.Registry;
+import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.ClientFrameHandler;
-import io.sluice.tunnel.session.Framing;
+import io.sluice.tunnel.session.SessionObserver;
 import io.sluice.tunnel.session.TunnelStats;
 import io.sluice.tunnel.tls.ServerTlsContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -39,8 +43,7 @@ public final class TunnelServer implements AutoCloseable {
 
     private final SluiceConfig config;
     private final Registry registry;
-    private final Framing framing;
-    private final TunnelStats stats = new TunnelStats();
+    private final TunnelStats stats;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backends = new DefaultChannelGroup("sluice-backends", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
@@ -49,13 +52,14 @@ public final class TunnelServer implements AutoCloseable {
     private Channel serverChannel;
 
     public TunnelServer(SluiceConfig config, Registry registry) {
-        this(config, registry, FrameFraming.INSTANCE);
+        this(config, registry, SessionObserver.NONE);
     }
 
-    TunnelServer(SluiceConfig config, Registry registry, Framing framing) {
+    /** A server whose sessions' opens, ends and refusals are told to {@code observer} (status, metrics, log). */
+    public TunnelServer(SluiceConfig config, Registry registry, SessionObserver observer) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.framing = Objects.requireNonNull(framing, "framing");
+        this.stats = new TunnelStats(observer);
     }
 
     /**
@@ -72,8 +76,9 @@ public final class TunnelServer implements AutoCloseable {
         }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
         ServerTlsContext tls = tls(config);
+        warnAboutUnservedDevConsoles();
         ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
-                new SocketBackendConnector(backends), framing, stats,
+                new SocketBackendConnector(backends), stats,
                 new ConnectionCap(config.server().maxConnections()));
         bossGroup = Transports.newGroup(1, "sluice-accept");
         workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
@@ -100,6 +105,17 @@ public final class TunnelServer implements AutoCloseable {
         LOG.info("listening on {}://{}:{} ({} transport)", config.server().scheme(), bound.getHostString(),
                 bound.getPort(), Transports.name());
         return bound;
+    }
+
+    /** A dev console lets whoever loads it talk to the backend: it is served on a loopback bind only. */
+    private void warnAboutUnservedDevConsoles() {
+        for (RouteSpec route : config.routes()) {
+            if (route.devConsole() && !config.servesDevConsole(route)) {
+                LOG.warn("route {}: dev-console is not served: server.bind {} is not a loopback address, and the "
+                        + "console lets anyone who can load it talk to the backend. Bind 127.0.0.1 (or reach it "
+                        + "through an SSH tunnel) to use it", route.key(), config.server().bind());
+            }
+        }
     }
 
     private static StaticFiles staticFiles(Path documentRoot) throws IOException {
@@ -171,6 +187,15 @@ public final class TunnelServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** The event loops that relay tunnels (for their queue gauges); empty before start. */
+    public synchronized List<EventExecutor> eventLoops() {
+        List<EventExecutor> loops = new ArrayList<>();
+        if (workerGroup != null) {
+            workerGroup.forEach(loops::add);
+        }
+        return loops;
     }
 
     /** Live counters; safe from any thread. */

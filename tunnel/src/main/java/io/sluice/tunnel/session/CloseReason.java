@@ -20,6 +20,8 @@ public enum CloseReason {
     WORKER_FAILED(1011, "backend process failed", Backend.CLOSE),
     /** A text route's backend sent bytes that are not UTF-8. */
     BACKEND_NOT_UTF8(1011, "backend sent invalid UTF-8", Backend.CLOSE),
+    /** A {@code framing: lines} backend wrote a line longer than {@code max-line-length}. */
+    LINE_TOO_LONG(1009, "line too long", Backend.CLOSE),
     /** The server is stopping or reloading. */
     SHUTDOWN(1001, "server shutting down", Backend.EOF_AFTER_PENDING),
     /** No client frame for {@code max-read-idle}. */
@@ -32,6 +34,8 @@ public enum CloseReason {
     CLIENT_NOT_UTF8(1007, "invalid UTF-8", Backend.EOF_AFTER_PENDING),
     /** A client message on the {@code base64} subprotocol was not valid base64. */
     CLIENT_NOT_BASE64(1007, "invalid base64", Backend.EOF_AFTER_PENDING),
+    /** A client message on a {@code framing: lines} route contained a newline (it would be two lines). */
+    CLIENT_NEWLINE(1007, "newline in a message", Backend.EOF_AFTER_PENDING),
     /** A client message exceeded {@code max-message-size}. */
     MESSAGE_TOO_BIG(1009, "message too big", Backend.EOF_AFTER_PENDING),
     /** A bug or an unexpected failure inside Sluice. */

@@ -9,7 +9,6 @@ import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
-import io.sluice.tunnel.frame.BackendFramer;
 import io.sluice.tunnel.tls.ClientTls;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +50,7 @@ public final class TunnelSession {
     private final BackendConnector connector;
     private final Framing framing;
     private final TunnelStats stats;
+    private final SessionRecord record;
     private final SessionRelay relay;
     private final SessionTimers timers;
 
@@ -74,6 +74,7 @@ public final class TunnelSession {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.framing = Objects.requireNonNull(framing, "framing");
         this.stats = Objects.requireNonNull(stats, "stats");
+        this.record = stats.newRecord(route, client.remoteAddress());
         this.relay = new SessionRelay(this, client, stats);
         this.timers = new SessionTimers(this, client, settings);
     }
@@ -207,6 +208,7 @@ public final class TunnelSession {
         Lease failed = lease;
         lease = null;
         failed.close();
+        stats.connectFailed(route, false);
         LOCAL_FAILURE_LOG.warn(LOG, "route={} backend={}: cannot open a backend connection on Sluice's side ({}); "
                         + "answering 503 and leaving the worker in rotation. If this says \"Too many open files\", "
                         + "raise Sluice's descriptor limit (ulimit -n) or lower max-connections",
@@ -221,6 +223,7 @@ public final class TunnelSession {
         LOG.debug("route={} backend={} connect attempt {} failed: {}", route, lease.address().describe(), attempts,
                 lastFailure);
         lease.connectFailed(cause);
+        stats.connectFailed(route, true);
         lease = null;
         if (attempts >= MAX_CONNECT_ATTEMPTS) {
             // The cause names internal addresses: the log gets it, the client only the route and the count.
@@ -245,8 +248,8 @@ public final class TunnelSession {
     /** The 101 is written and the pipeline switched: start relaying. */
     public void open() {
         moveTo(SessionState.OPEN, "101 sent");
-        stats.opened();
-        relay.start(framing.backendFramer(format), framing.clientDecoder(format));
+        stats.opened(record.opened(lease));
+        relay.start(framing.backendMessages(format), framing.clientDecoder(format));
         timers.start();
         LOG.debug("session open route={} backend={} client={} format={}", route, lease.address().describe(),
                 client.remoteAddress(), format);
@@ -324,7 +327,7 @@ public final class TunnelSession {
         relay.release();
         lease.close();
         moveTo(SessionState.CLOSED, closeReason.name());
-        stats.closed();
+        stats.closed(record.closed(closeReason, closeCode));
         LOG.debug("session closed route={} backend={} client={} reason={} code={}", route,
                 lease.address().describe(), client.remoteAddress(), closeReason, closeCode);
     }
@@ -344,6 +347,11 @@ public final class TunnelSession {
 
     Channel backend() {
         return backend;
+    }
+
+    /** What operators learn about this session (its counters are kept by the relay). */
+    SessionRecord record() {
+        return record;
     }
 
     private static String describe(Throwable cause) {

@@ -10,6 +10,7 @@ import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.tunnel.config.ExtensionMapping;
 import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.KeyRule;
+import io.sluice.tunnel.config.MessageFraming;
 import io.sluice.tunnel.config.OriginPolicy;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.ServerOptions;
@@ -44,7 +45,7 @@ public final class TestConfigs {
                 Duration.ofSeconds(1), Duration.ofSeconds(2), new PoolLimits(0, 4, 1, Duration.ofSeconds(60)), launch,
                 new PerKeySpec(0, Duration.ZERO, Duration.ofSeconds(10), null, false), false);
         return new RouteSpec(key, FrameType.BINARY, OriginPolicy.any(), Duration.ZERO, Duration.ZERO,
-                new BackendGroup(key, BalanceKind.values()[0], List.of(spec)), rule);
+                new BackendGroup(key, BalanceKind.values()[0], List.of(spec)), rule, MessageFraming.STREAM, false, null);
     }
 
     public static ServerOptions server(Path documentRoot, int maxConnections, Duration maxReadIdle,

@@ -52,7 +52,7 @@ class UpgradeHandlerTest {
     };
 
     private static ServerContext context(SluiceConfig config, TestRegistry registry, BackendConnector connector) {
-        return new ServerContext(config, new RouteTable(config), null, registry, connector, FrameFraming.INSTANCE,
+        return new ServerContext(config, new RouteTable(config), null, registry, connector,
                 new TunnelStats(), new ConnectionCap(config.server().maxConnections()));
     }
 

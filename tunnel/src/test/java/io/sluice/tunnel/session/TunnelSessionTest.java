@@ -22,6 +22,8 @@ import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.frame.BackendFramer;
+import io.sluice.tunnel.frame.BackendMessages;
+import io.sluice.tunnel.frame.StreamMessages;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
 import io.sluice.tunnel.frame.InvalidBackendTextException;
 import io.sluice.tunnel.server.TestRegistry;
@@ -55,8 +57,8 @@ class TunnelSessionTest {
     /** A framer that makes binary frames, or rejects a 0xFF byte as a text framer rejects non-UTF-8. */
     private static final Framing FRAMING = new Framing() {
         @Override
-        public BackendFramer backendFramer(WireFormat format) {
-            return new BackendFramer() {
+        public BackendMessages backendMessages(WireFormat format) {
+            return new StreamMessages(new BackendFramer() {
                 @Override
                 public WebSocketFrame frame(ByteBuf bytes) {
                     if (format == WireFormat.TEXT && bytes.indexOf(bytes.readerIndex(), bytes.writerIndex(),
@@ -75,7 +77,7 @@ class TunnelSessionTest {
                 @Override
                 public void release() {
                 }
-            };
+            });
         }
 
         @Override
