@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * The {@code server.*} options; validates itself in option terms. Immutable. {@code documentRoot} is null when no
  * static files are served; a zero {@code maxReadIdle}, {@code maxMessageSize} or {@code tcpKeepalive} means off; a
  * zero {@code ioThreads} means {@link #defaultIoThreads()}; {@code tls} is null for plain ws://.
+ *
+ * <p>{@code compression} holds {@code server.compression} (the routes' default) and {@code server.max-inflate-ratio}.
  */
 public record ServerOptions(
         String bind,
@@ -24,7 +26,8 @@ public record ServerOptions(
         Duration gracefulShutdownTimeout,
         int ioThreads,
         Duration tcpKeepalive,
-        TlsOptions tls) {
+        TlsOptions tls,
+        CompressionOptions compression) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -51,6 +54,7 @@ public record ServerOptions(
         Objects.requireNonNull(maxReadIdle, "maxReadIdle");
         Objects.requireNonNull(gracefulShutdownTimeout, "gracefulShutdownTimeout");
         Objects.requireNonNull(tcpKeepalive, "tcpKeepalive");
+        Objects.requireNonNull(compression, "compression");
         Violations v = new Violations();
         if (!isAddressLiteral(bind)) {
             v.add("bind", "'%s' is not an IP address".formatted(bind),
@@ -90,6 +94,14 @@ public record ServerOptions(
                          Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive) {
         this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
                 gracefulShutdownTimeout, ioThreads, tcpKeepalive, null);
+    }
+
+    /** Without compression options (the defaults: off, ratio 200). */
+    public ServerOptions(String bind, int port, Path documentRoot, Path runtimeDir, int maxConnections,
+                         Duration handshakeTimeout, Duration maxReadIdle, long maxMessageSize,
+                         Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive, TlsOptions tls) {
+        this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
+                gracefulShutdownTimeout, ioThreads, tcpKeepalive, tls, CompressionOptions.DEFAULTS);
     }
 
     /** The scheme clients use: {@code wss} with TLS, else {@code ws}. */
