@@ -58,6 +58,12 @@ final class MessageDeflater {
     }
 
     private static void dropFlushTail(ByteBuf out) {
+        if (!out.isReadable()) {
+            // zlib writes nothing for a flush right after a flush: an empty message is one empty stored block's
+            // first byte (RFC 7692 §7.2.3.6), which the receiver's appended tail completes.
+            out.writeByte(0);
+            return;
+        }
         int end = out.writerIndex();
         if (out.readableBytes() < 4 || out.getInt(end - 4) != 0x0000FFFF) {
             throw new IllegalStateException("a sync flush did not end with 00 00 FF FF");
