@@ -67,7 +67,7 @@ public record SluiceConfig(
         return route.devConsole() && server.bindsLoopbackOnly();
     }
 
-    /** Whether {@code route} offers permessage-deflate: its own {@code compression}, else {@code server.compression}. */
+    /** Whether {@code route} offers permessage-deflate: its own {@code compression}, else the server's. */
     public boolean compresses(RouteSpec route) {
         return route.compression() != null ? route.compression() : server.compression().byDefault();
     }

@@ -17,10 +17,10 @@ class DeflateNegotiationTest {
             Permessage-Deflate                                              | permessage-deflate
             permessage-deflate;client_max_window_bits, deflate-frame        | permessage-deflate
             x-webkit-deflate-frame, permessage-deflate                      | permessage-deflate
-            permessage-deflate; server_no_context_takeover                  | permessage-deflate; server_no_context_takeover
-            permessage-deflate; client_no_context_takeover                  | permessage-deflate; client_no_context_takeover
-            permessage-deflate; server_max_window_bits=15                   | permessage-deflate; server_max_window_bits=15
-            permessage-deflate; server_max_window_bits="15"                 | permessage-deflate; server_max_window_bits=15
+            permessage-deflate; server_no_context_takeover | permessage-deflate; server_no_context_takeover
+            permessage-deflate; client_no_context_takeover | permessage-deflate; client_no_context_takeover
+            permessage-deflate; server_max_window_bits=15 | permessage-deflate; server_max_window_bits=15
+            permessage-deflate; server_max_window_bits="15" | permessage-deflate; server_max_window_bits=15
             permessage-deflate; client_max_window_bits=9                    | permessage-deflate
             permessage-deflate; server_max_window_bits=10, permessage-deflate | permessage-deflate
             permessage-deflate; server_max_window_bits=10                   | none
