@@ -63,6 +63,8 @@ public final class KeyedPool implements BackendPool {
     private final Map<String, KeyWorker> alive = new HashMap<>();
     private final Map<Worker, KeyWorker> byWorker = new IdentityHashMap<>();
     private boolean stopped;
+    /** Replaced by a reload ({@link #withdraw()}): no key starts and no rule runs any more. */
+    private boolean withdrawn;
     private volatile PerKeyStatus status;
 
     /**
@@ -137,7 +139,7 @@ public final class KeyedPool implements BackendPool {
 
     private void startRun(KeyWorker run) {
         run.startHandled = true;
-        if (stopped) {
+        if (stopped || withdrawn) {
             fail(run, new IllegalStateException("backend '%s' of route '%s' is stopping"
                     .formatted(spec.name(), route)));
             return;
@@ -187,7 +189,7 @@ public final class KeyedPool implements BackendPool {
 
     @Override
     public void tick(Instant now) {
-        if (stopped) {
+        if (stopped || withdrawn) {
             return;
         }
         List<KeyWorker> runs = new ArrayList<>(alive.values());
@@ -245,7 +247,7 @@ public final class KeyedPool implements BackendPool {
     /** A session could not connect to {@code worker}: a worker that is gone, or refuses repeatedly, is replaced. */
     private void connectFailed(Worker worker, Throwable cause) {
         KeyWorker run = byWorker.get(worker);
-        if (run == null || stopped || worker.state() != WorkerState.RUNNING || worker.closed()) {
+        if (run == null || stopped || withdrawn || worker.state() != WorkerState.RUNNING || worker.closed()) {
             return;
         }
         if (run.run.outcome().kind() != WorkerOutcome.Kind.RUNNING) {
@@ -356,6 +358,38 @@ public final class KeyedPool implements BackendPool {
         }
         publishStatus();
         return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public void withdraw() {
+        if (withdrawn || stopped) {
+            return;
+        }
+        withdrawn = true;
+        table.close();
+        IllegalStateException replaced = new IllegalStateException(
+                "backend '%s' of route '%s' was replaced by a reload".formatted(spec.name(), route));
+        for (KeyWorker run : new ArrayList<>(alive.values())) {
+            for (KeyWorker next = run.successor; next != null; next = next.successor) {
+                next.run.failBeforeSpawn(replaced);
+            }
+            run.successor = null;
+            if (run.worker.state() == WorkerState.DEAD) {
+                fail(run, replaced);
+            } else if (run.run.socket != null) {
+                run.run.socket.close(); // the worker keeps its listening socket (fd 0); only the file goes
+            }
+        }
+    }
+
+    @Override
+    public boolean idle() {
+        for (KeyWorker run : alive.values()) {
+            if (run.worker.load() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -61,6 +61,23 @@ public final class StatusRecorder implements StatusSource {
         current = new SpawnerStatus(routes.values().stream().flatMap(List::stream).toList());
     }
 
+    /**
+     * A reload left only {@code pools}: routes it removed leave the status, and backends no route has any more
+     * their counts. Supervisor thread only.
+     */
+    public void retain(Map<String, ? extends List<? extends BackendPool>> pools) {
+        routes.keySet().retainAll(pools.keySet());
+        Map<BackendPool, Boolean> live = new IdentityHashMap<>();
+        pools.values().forEach(list -> list.forEach(pool -> live.put(pool, Boolean.TRUE)));
+        counts.keySet().removeIf(pool -> !live.containsKey(pool));
+        seen.keySet().removeIf(worker -> counts.keySet().stream().noneMatch(pool -> ownedBy(pool, worker)));
+        current = new SpawnerStatus(routes.values().stream().flatMap(List::stream).toList());
+    }
+
+    private static boolean ownedBy(BackendPool pool, Worker worker) {
+        return (pool instanceof KeyedPool keyed ? keyed.workers() : ((ProcessPool) pool).workers()).contains(worker);
+    }
+
     private BackendStatus backend(String route, BackendPool pool, Instant now) {
         BackendSpec spec = pool.spec();
         Counts count = counts.computeIfAbsent(pool, p -> new Counts());
