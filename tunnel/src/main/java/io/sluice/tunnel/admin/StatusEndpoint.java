@@ -28,7 +28,8 @@ public final class StatusEndpoint implements AdminEndpoint {
     /** The most open sessions {@code ?full} lists; {@code liveSessionsListed} says how many it did. */
     static final int MAX_LIVE_SESSIONS = 1000;
 
-    private final SluiceConfig config;
+    /** The routes listed; a reload replaces it. */
+    private volatile SluiceConfig config;
     private final InstanceFacts facts;
     private final Readiness readiness;
     private final TunnelStats sessions;
@@ -41,6 +42,11 @@ public final class StatusEndpoint implements AdminEndpoint {
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.spawner = Objects.requireNonNull(spawner, "spawner");
+    }
+
+    /** A reload applied {@code reloaded}: its routes are listed from now on. */
+    public void reloaded(SluiceConfig reloaded) {
+        config = Objects.requireNonNull(reloaded, "reloaded");
     }
 
     @Override

@@ -52,7 +52,9 @@ final class RunCommand implements Callable<Integer> {
         operations.attach(server);
         StopSequence stopAll = StopSequence.forRun(operations::draining, server::stop, supervisor::stop,
                 operations::stop);
-        StopSignals signals = StopSignals.install();
+        Reloader reloader = new Reloader(loaded, supervisor, server, operations::reloaded);
+        operations.attachReload(reloader);
+        StopSignals signals = StopSignals.install(() -> reloader.request("SIGHUP"));
         Thread hook = new Thread(stopAll, "sluice-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -68,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
         }
         String signal = signals.awaitStop();
         log.info("received SIG{}; stopping gracefully", signal);
+        reloader.close();
         if (!stopAll.stop()) {
             return SluiceMain.EXIT_RUNTIME;
         }

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.spawner.registry.SelectionKey;
@@ -53,7 +54,16 @@ import java.util.function.Supplier;
 final class UpgradeHandler extends ChannelInboundHandlerAdapter implements TunnelSession.ConnectListener {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    private final ServerContext server;
+    /**
+     * The route a WebSocket session of this channel was opened on, as it was configured then: a reload that changes
+     * or removes the route closes the session with 1001 once the drain time passed (TunnelServer).
+     */
+    static final AttributeKey<RouteSpec> ROUTE = AttributeKey.valueOf("sluice.route");
+
+    /** The server's current context; read again for every request, so that a reload applies to the next one. */
+    private final Supplier<ServerContext> current;
+    /** The context of the request being answered (one reload generation: route table and registry together). */
+    private ServerContext server;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> handshakeTimer;
     private int responsesInFlight;
@@ -64,8 +74,14 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
     /** The request URI while an upgrade request is being answered; its refusal is reported to operators. */
     private String upgradeUri;
 
+    /** A handler whose server never reloads (tests). */
     UpgradeHandler(ServerContext server) {
-        this.server = server;
+        this(() -> server);
+    }
+
+    UpgradeHandler(Supplier<ServerContext> current) {
+        this.current = current;
+        this.server = current.get();
     }
 
     @Override
@@ -129,6 +145,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         if (session != null) {
             return; // an upgrade is in progress; nothing else is read until it ends
         }
+        server = current.get();
         upgradeUri = Handshake.isUpgrade(request) ? request.uri() : null;
         if (!request.decoderResult().isSuccess()) {
             reject(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
@@ -199,6 +216,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
             key = found.key();
         }
         accepted = verdict;
+        ctx.channel().attr(ROUTE).set(verdict.route());
         ChannelPipeline pipeline = ctx.pipeline();
         ctx.channel().config().setAutoRead(false);
         session = new TunnelSession(ctx.channel(), verdict.route().key(), verdict.format(),
