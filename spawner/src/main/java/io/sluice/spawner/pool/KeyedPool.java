@@ -352,7 +352,7 @@ public final class KeyedPool implements BackendPool {
                 case STOPPING -> gone.add(run.run.gone);
                 case STARTING, RUNNING, DISABLED -> {
                     gone.add(run.run.gone);
-                    stop(run, "supervisor stopping");
+                    stop(run, withdrawn ? "replaced by a reload" : "supervisor stopping");
                 }
             }
         }

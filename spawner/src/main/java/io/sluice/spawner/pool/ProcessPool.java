@@ -254,7 +254,7 @@ public final class ProcessPool implements BackendPool {
                     gone.add(run.gone);
                 }
                 case STARTING, RUNNING, DISABLED -> {
-                    runner.stop(worker, "supervisor stopping", false);
+                    runner.stop(worker, withdrawn ? "replaced by a reload" : "supervisor stopping", false);
                     gone.add(run.gone);
                 }
             }
