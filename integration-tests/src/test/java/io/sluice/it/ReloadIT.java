@@ -1,6 +1,7 @@
 package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.it.client.JdkWsClient;
@@ -9,8 +10,13 @@ import io.sluice.it.harness.AdminEndpoint;
 import io.sluice.it.harness.SluiceProcess;
 import io.sluice.it.harness.SocketDir;
 import io.sluice.it.harness.Workers;
+import io.sluice.testsupport.tls.TestCertificates;
+import io.sluice.testsupport.tls.TestCertificates.Issued;
+import io.sluice.testsupport.tls.TestCertificates.KeyKind;
+import io.sluice.testsupport.tls.TestCertificates.Use;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * unchanged route keeps its worker and its streaming sessions byte for byte through a reload; a changed route's
  * sessions drain (kept until they end, or 1001 after graceful-shutdown-timeout) and its old worker stops; a new route
  * serves, a removed one answers 404; a file with problems is kept out with every problem logged, located; listener
- * settings are refused while the rest applies; the admin action wants the token.
+ * settings are refused while the rest applies; the admin action wants the token; certificates are read again.
  */
 class ReloadIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -318,5 +324,44 @@ class ReloadIT {
         roundTrip(session, 1000);
         roundTrip(connect(port, "/new"), 1000);
         assertThat(kept.pids()).hasSize(1);
+    }
+
+    /**
+     * The certificate files are read again on every reload: a session opened before keeps its TLS session and its
+     * bytes flow on; a new handshake gets the new certificate (a client trusting only the new root connects, one
+     * trusting only the old root is refused).
+     */
+    @Test
+    void aReloadReadsTheCertificateAgainForNewHandshakesOnly() throws Exception {
+        Issued oldRoot = TestCertificates.ca("ReloadIT old root", KeyKind.EC);
+        Issued newRoot = TestCertificates.ca("ReloadIT new root", KeyKind.RSA);
+        Issued oldLeaf = TestCertificates.issue(oldRoot, "localhost", KeyKind.EC, Use.SERVER);
+        Issued newLeaf = TestCertificates.issue(newRoot, "localhost", KeyKind.RSA, Use.SERVER);
+        TestCertificates.writeChain(dir.resolve("chain.pem"), oldLeaf);
+        TestCertificates.writeKey(dir.resolve("key.pem"), oldLeaf);
+        write(", tls: { certificate: chain.pem, key: key.pem }", route("/keep", kept, ""));
+        int port = start();
+        URI uri = URI.create("wss://127.0.0.1:" + port + "/keep");
+        JdkWsClient live = JdkWsClient.connect(tlsClient(oldRoot), uri, false);
+        clients.add(live);
+        roundTrip(live, 1000);
+
+        TestCertificates.writeChain(dir.resolve("chain.pem"), newLeaf);
+        TestCertificates.writeKey(dir.resolve("key.pem"), newLeaf);
+        hangUp();
+        awaitLogLine("reload applied: added none; changed none; removed none; kept \"/keep\"", 1);
+
+        JdkWsClient renewed = JdkWsClient.connect(tlsClient(newRoot), uri, false);
+        clients.add(renewed);
+        roundTrip(renewed, 1000);
+        assertThatThrownBy(() -> JdkWsClient.connect(tlsClient(oldRoot), uri, false).close())
+                .hasStackTraceContaining("SSLHandshakeException");
+        roundTrip(live, 1000);
+        assertThat(live.closeCode()).isNotDone();
+    }
+
+    private static HttpClient tlsClient(Issued root) {
+        return HttpClient.newBuilder().sslContext(TestCertificates.clientContext(root, null))
+                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 }

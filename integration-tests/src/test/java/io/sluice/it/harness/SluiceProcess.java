@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
  */
 public final class SluiceProcess implements AutoCloseable {
     private static final java.util.regex.Pattern LISTENING =
-            java.util.regex.Pattern.compile("listening on ws://([^:\\s]+):(\\d+)");
+            java.util.regex.Pattern.compile("listening on wss?://([^:\\s]+):(\\d+)");
     private static final String LEAK_DETECTION = "-Dio.netty.leakDetection.level=paranoid";
     private static final String LEAK_MARK = "LEAK:";
 
