@@ -7,8 +7,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * Sets up a new client connection for its HTTP phase: codec, a small aggregator (upgrade requests are bodiless
- * GETs) and the {@link UpgradeHandler}. Thread-safe (stateless apart from the shared context).
+ * Sets up a new client connection for its HTTP phase: codec, the refusal of upgrade requests that announce a body, a
+ * small aggregator (upgrade requests are bodiless GETs) and the {@link UpgradeHandler}. Thread-safe (stateless apart from the shared context).
  */
 final class TunnelInitializer extends ChannelInitializer<Channel> {
     /** Largest request body we aggregate; requests here are GETs, so anything near this is not ours. */
@@ -29,6 +29,7 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
         ch.config().setAutoRead(false);
         ch.pipeline()
                 .addLast("http-codec", new HttpServerCodec())
+                .addLast("bodiless-upgrade", new BodilessUpgradeHandler())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
                 .addLast("upgrade", new UpgradeHandler(server));
     }
