@@ -108,12 +108,18 @@ public final class ExecWrappers {
     /**
      * What to execute for {@code spec}: the wrappers it needs, then the absolute program and its arguments; without
      * wrappers the program with its argv as written. A program that is not executable is run bare, so its spawn
-     * fails with its own errno and hint (and nothing runs unconfined).
+     * fails with its own errno and hint (and nothing runs unconfined). So is a file that is neither a {@code #!}
+     * script nor an ELF binary when the wrappers would only add the death signal: setpriv executes with
+     * {@code execvp}, which runs such a file through {@code /bin/sh} (a script without {@code #!} would run as a
+     * shell script where setpriv is installed and fail with ENOEXEC where it is not); bare, the kernel decides
+     * (binfmt_misc formats still run, anything else fails with ENOEXEC and its hint). Limits and a user are never
+     * dropped for that: with them the wrappers stay.
      */
     Exec exec(LaunchSpec spec) {
         List<String> argv = new ArrayList<>();
-        if (Files.isExecutable(spec.binPath())) {
-            Confinement confinement = spec.confinement();
+        Confinement confinement = spec.confinement();
+        boolean onlyDeathSignal = confinement.rlimits().isEmpty() && !credentials(confinement).changed();
+        if (Files.isExecutable(spec.binPath()) && !(onlyDeathSignal && !ProgramFormat.isScriptOrElf(spec.binPath()))) {
             if (!confinement.rlimits().isEmpty()) {
                 argv.add(prlimit.toString());
                 for (ResourceLimit limit : confinement.rlimits()) {
