@@ -17,8 +17,8 @@ class ImportBoundaryTest {
     private static final String TUNNEL = "io.sluice.tunnel";
     private static final String SPAWNER = "io.sluice.spawner";
     private static final ImportRules RULES = ImportRules.forSources(Path.of("src/main/java"))
-            .allow(TUNNEL + ".cli", SPAWNER + ".Supervisor", SPAWNER + ".spec", TUNNEL + ".config",
-                    TUNNEL + ".server", "picocli", "ch.qos.logback", "sun.misc.Signal")
+            .allow(TUNNEL + ".cli", SPAWNER + ".Supervisor", SPAWNER + ".MonotonicClock", SPAWNER + ".spec",
+                    TUNNEL + ".config", TUNNEL + ".server", "picocli", "ch.qos.logback", "sun.misc.Signal")
             .allow(TUNNEL + ".config", SPAWNER + ".spec", "org.yaml.snakeyaml")
             .allow(TUNNEL + ".server", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
                     TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", "jdk.net")
