@@ -219,6 +219,11 @@ public final class RawWsClient implements AutoCloseable {
         return in;
     }
 
+    /** The connection itself, for tests that write from another thread or wait for the server's EOF. */
+    public java.net.Socket socket() {
+        return socket;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
