@@ -13,10 +13,13 @@ final class ProgramFormat {
     }
 
     /**
-     * True for {@code #!} and {@code \x7FELF}, and for a file Sluice may not read (an execute-only binary: nothing to
-     * tell, and no shell could read it either); false for anything else.
+     * True for {@code #!} and {@code \x7FELF}, and for a regular file Sluice may not read (an execute-only binary:
+     * nothing to tell, and no shell could read it either); false for anything else, a directory included.
      */
     static boolean isScriptOrElf(Path program) {
+        if (!Files.isRegularFile(program)) {
+            return false; // a directory or device: bare, the kernel refuses it with its own errno
+        }
         byte[] head = new byte[4];
         int n;
         try (InputStream in = Files.newInputStream(program)) {
