@@ -73,8 +73,13 @@ public final class JvmProbe implements AutoCloseable {
         return new MemorySample(histogram().totalBytes(), directBytes(), fds(), threads());
     }
 
+    /** Closes the connection; a JVM that is gone already is no error. */
     @Override
-    public void close() throws Exception {
-        connector.close();
+    public void close() {
+        try {
+            connector.close();
+        } catch (java.io.IOException e) {
+            // the other JVM exited first: nothing left to close
+        }
     }
 }
