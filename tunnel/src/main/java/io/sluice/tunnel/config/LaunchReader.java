@@ -94,8 +94,10 @@ final class LaunchReader {
         Path binPath = argv != null && (environmentOk || argv.get(0).indexOf('/') >= 0)
                 ? program(argv.get(0), argv0Spot, environment.get("PATH")) : null;
         boolean perKey = f.has("instances") && PER_KEY.equals(instances(f));
-        String cwdTemplate = perKey && f.has("cwd") ? WorkerFolders.template(f, baseDir, problems) : null;
-        Path cwd = f.has("cwd") && cwdTemplate == null ? WorkerFolders.cwd(f, baseDir, problems)
+        // A per-key template is read once: when it fails, the same cwd must not be reported again as a plain one.
+        boolean cwdTemplated = perKey && f.has("cwd") && WorkerFolders.isTemplate(f);
+        String cwdTemplate = cwdTemplated ? WorkerFolders.template(f, baseDir, problems) : null;
+        Path cwd = f.has("cwd") && !cwdTemplated ? WorkerFolders.cwd(f, baseDir, problems)
                 : binPath == null ? null : binPath.getParent();
         int minProcs = perKey ? 0 : integer(f, "min-procs", DEFAULT_MIN_PROCS);
         int maxProcs = integer(f, "max-procs", DEFAULT_MAX_PROCS);
