@@ -3,6 +3,7 @@ package io.sluice.spawner;
 import io.sluice.spawner.pool.BackendPool;
 import io.sluice.spawner.pool.KeyedPool;
 import io.sluice.spawner.pool.ProcessPool;
+import io.sluice.spawner.pool.ProgramPool;
 import io.sluice.spawner.pool.RestartBackoff;
 import io.sluice.spawner.pool.RouteSnapshot;
 import io.sluice.spawner.pool.SnapshotRegistry;
@@ -12,10 +13,12 @@ import io.sluice.spawner.process.Credentials;
 import io.sluice.spawner.process.ExecWrappers;
 import io.sluice.spawner.process.ExitWatcher;
 import io.sluice.spawner.process.PosixSpawnLauncher;
+import io.sluice.spawner.process.PosixStdioLauncher;
 import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.process.ProcessLauncher;
 import io.sluice.spawner.process.RuntimeDir;
 import io.sluice.spawner.process.RuntimeDirLock;
+import io.sluice.spawner.process.StdioLauncher;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
@@ -71,6 +74,7 @@ public final class Supervisor {
     // Created on the supervisor thread during start, closed by stop after every child was reaped.
     private ExitWatcher watcher;
     private ProcessLauncher launcher;
+    private StdioLauncher programLauncher;
     private ExecWrappers wrappers;
     private RuntimeDirLock runtimeDirLock;
     private final AtomicBoolean tickRequested = new AtomicBoolean();
@@ -255,10 +259,12 @@ public final class Supervisor {
                             RestartBackoff.withJitter(), wrappers.credentials(spec.launch().confinement()));
                     keyed.add(perKey);
                     pool = perKey;
-                } else if (spec.isPerKey()) {
-                    throw new IllegalArgumentException(("backend '%s' of route '%s' is per-key, but this supervisor "
+                } else if (spec.isPerConnection() && programLauncher != null) {
+                    pool = new ProgramPool(route, spec, clock, executor, executor, programLauncher);
+                } else if (spec.isPerKey() || spec.isPerConnection()) {
+                    throw new IllegalArgumentException(("backend '%s' of route '%s' is %s, but this supervisor "
                             + "cannot spawn: it was created without a runtime directory")
-                            .formatted(spec.name(), route));
+                            .formatted(spec.name(), route, spec.isPerKey() ? "per-key" : "per-connection"));
                 } else {
                     pool = new ProcessPool(route, spec, clock, executor, executor, republish, launcher,
                             RestartBackoff.withJitter());
@@ -305,6 +311,7 @@ public final class Supervisor {
             throw new IllegalStateException("cannot start the child reaper: " + e.getMessage(), e);
         }
         launcher = new PosixSpawnLauncher(watcher, ledger, wrappers);
+        programLauncher = new PosixStdioLauncher(watcher, ledger, wrappers);
     }
 
     /**

@@ -111,6 +111,16 @@ public final class ExecWrappers {
      * fails with its own errno and hint (and nothing runs unconfined).
      */
     Exec exec(LaunchSpec spec) {
+        return exec(spec, true);
+    }
+
+    /**
+     * {@link #exec(LaunchSpec)}, where {@code deathSignalAlone} says whether the death signal is worth a setpriv of
+     * its own. A per-connection program needs none: its stdin and stdout are Sluice's socket, so Sluice's death is
+     * its end of file (or SIGPIPE, or a terminal's hangup), and one exec fewer per session matters at session rates.
+     * When setpriv runs anyway (another user), the death signal comes with it.
+     */
+    Exec exec(LaunchSpec spec, boolean deathSignalAlone) {
         List<String> argv = new ArrayList<>();
         if (Files.isExecutable(spec.binPath())) {
             Confinement confinement = spec.confinement();
@@ -123,7 +133,7 @@ public final class ExecWrappers {
                 argv.add("--");
             }
             Credentials credentials = credentials(confinement);
-            if (credentials.changed() || pdeathsig) {
+            if (credentials.changed() || pdeathsig && deathSignalAlone) {
                 argv.add(setpriv.toString());
                 if (credentials.changed()) {
                     argv.add("--reuid=" + credentials.uid());
