@@ -29,7 +29,8 @@ class ImportBoundaryTest {
                     TUNNEL + ".config", TUNNEL + ".session")
             .allow(TUNNEL + ".config", SPAWNER + ".spec", "org.yaml.snakeyaml")
             .allow(TUNNEL + ".server", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
-                    TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", "jdk.net")
+                    TUNNEL + ".cgi", TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", TUNNEL + ".stdio",
+                    "jdk.net")
             .allow(TUNNEL + ".session", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
                     TUNNEL + ".frame")
             .allow(TUNNEL + ".frame", "io.netty")

@@ -12,8 +12,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -46,8 +44,6 @@ final class HostReader {
     private final Problems problems;
     private final LaunchReader launches;
     private final AddressClaims claims = new AddressClaims();
-    /** Where each valid per-connection host says so, for {@link #refusePerConnectionUntilWired}. */
-    private final List<Spot> perConnectionHosts = new ArrayList<>();
 
     HostReader(Path baseDir, Path runtimeDir, SystemFacts facts, Problems problems) {
         this.baseDir = baseDir;
@@ -107,26 +103,11 @@ final class HostReader {
             BackendSpec spec = new BackendSpec(backendName, address, disable, connect, limits,
                     launch == null ? null : launch.spec(), perKey ? launch.perKey().spec() : null, proxyProtocol,
                     perConnection ? launch.perConnection().spec() : null);
-            if (perConnection) {
-                perConnectionHosts.add(new Spot(f.pathOf("instances"), f.value("instances")));
-            }
             return new Host(spec, perKey ? launch.perKey().rule() : null, framing,
                     perConnection ? launch.perConnection().rule() : null);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
             return null;
-        }
-    }
-
-    /**
-     * Issue 9 phase B wires per-connection programs to sessions; until then every per-connection host that passed all
-     * of its checks is refused here, after everything else was reported. The call in {@link ConfigLoader} is the one
-     * line to remove then.
-     */
-    void refusePerConnectionUntilWired() {
-        for (Spot spot : perConnectionHosts) {
-            problems.add(spot, "'per-connection' is not supported yet (its options are checked; issue 9 wires it)",
-                    "pool, per-key", null);
         }
     }
 

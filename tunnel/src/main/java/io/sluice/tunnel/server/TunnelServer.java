@@ -64,12 +64,18 @@ public final class TunnelServer implements AutoCloseable {
      * Binds {@code server.bind:server.port} (0 = any free port), logs "listening on ws://HOST:PORT" and returns the
      * bound address.
      *
-     * @throws IOException when the address cannot be bound (port in use, no such address) or the document root
-     *                     cannot be read; the message names the address or path
+     * @throws IOException when the address cannot be bound (port in use, no such address), the document root
+     *                     cannot be read, or a per-connection route needs the epoll transport where it does not
+     *                     load; the message names the address, path or route
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (state != State.NEW) {
             throw new IllegalStateException("tunnel server must be new to start; currently " + state);
+        }
+        String unsupported = Transports.unsupported(config, Transports.nativeEpoll());
+        if (unsupported != null) {
+            state = State.STOPPED;
+            throw new IOException(unsupported);
         }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
         warnAboutUnservedDevConsoles();
