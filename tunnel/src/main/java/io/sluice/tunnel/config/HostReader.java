@@ -113,12 +113,16 @@ final class HostReader {
 
     /**
      * The name a host gets without {@code name}: its address, except that a spawned host on a unix socket is named
-     * by the socket's file (without {@code .sock}), so worker logs read "echo-0#1", not a whole runtime-dir path.
+     * by the socket's file (without {@code .sock}), so worker logs read "echo-0#1", not a whole runtime-dir path, and
+     * a per-connection host by its program's file.
      */
     private static String defaultName(BackendAddress address, boolean spawned) {
         if (spawned && address instanceof BackendAddress.UnixPath unix) {
             String file = unix.path().getFileName().toString();
             return file.endsWith(".sock") ? file.substring(0, file.length() - ".sock".length()) : file;
+        }
+        if (address instanceof BackendAddress.Stdio stdio) {
+            return stdio.program().getFileName().toString(); // "count.sh": its programs log as "count.sh#17"
         }
         return address.describe();
     }

@@ -51,6 +51,7 @@ class PerConnectionConfigTest {
         assertThat(spec).isNotNull();
         assertThat(spec.perConnection()).isEqualTo(new PerConnectionSpec(true));
         assertThat(spec.address()).isEqualTo(new BackendAddress.Stdio(Path.of("/bin/cat")));
+        assertThat(spec.name()).as("named by its program, as its log lines are").isEqualTo("cat");
         assertThat(spec.limits().maxProcs()).isEqualTo(50);
         assertThat(spec.limits().minProcs()).isZero();
         assertThat(spec.launch().argv()).containsExactly("/bin/cat", "-u");
