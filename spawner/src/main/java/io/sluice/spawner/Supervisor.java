@@ -36,12 +36,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -51,16 +54,25 @@ import org.slf4j.LoggerFactory;
  * Owns every route's backends and the single control thread ("sluice-supervisor") that changes them, and publishes
  * what the tunnel may use through {@link #registry()}. {@link #start()} and {@link #stop()} may be called from any
  * thread but the supervisor thread; every pool and worker mutation runs on the supervisor thread, and so does every
- * spawn (a child's PDEATHSIG and the spawn recipe want one long-lived spawning thread).
+ * spawn of a worker (a child's PDEATHSIG and the spawn recipe want one long-lived spawning thread); per-connection
+ * programs, spawned at session rates, have a few long-lived spawn threads of their own.
  */
 public final class Supervisor {
 
     static final String THREAD_NAME = "sluice-supervisor";
+    private static final String SPAWN_THREAD_NAME = "sluice-spawn-";
+    /** Spawns of per-connection programs at once: a spawn mostly waits for the kernel, so more than the cores. */
+    private static final int SPAWN_THREADS = Integer.getInteger("sluice.spawnThreads", Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration TASK_BOUND = Duration.ofSeconds(30);
     /** Added to the longest stop ladder: the exit's hop to this thread and the socket unlinks. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(2);
+    /**
+     * The longest a per-connection program's start or end waits to be written to the ledger; all of them in that
+     * time share one rewrite (at thousands of sessions a second, one rewrite each was most of this thread's time).
+     */
+    private static final Duration LEDGER_WRITE_DELAY = Duration.ofMillis(100);
     /** The process-group ledger's file name inside the runtime directory. */
     public static final String LEDGER_FILE = "sluice.pids";
 
@@ -75,6 +87,8 @@ public final class Supervisor {
     private ExitWatcher watcher;
     private ProcessLauncher launcher;
     private StdioLauncher programLauncher;
+    /** Where per-connection programs are spawned; created with the first per-connection backend, else null. */
+    private ExecutorService spawnThreads;
     private ExecWrappers wrappers;
     private RuntimeDirLock runtimeDirLock;
     private final AtomicBoolean tickRequested = new AtomicBoolean();
@@ -203,6 +217,12 @@ public final class Supervisor {
         } catch (RuntimeException e) {
             log.error("supervisor: stopping the backends failed", e);
         }
+        if (spawnThreads != null) {
+            // Every pool has stopped: what a spawn thread still holds sees it and gives its place back at once.
+            spawnThreads.shutdown();
+            awaitTermination(spawnThreads, "spawn threads");
+            spawnThreads = null;
+        }
         executor.shutdownNow();
         awaitThreadGone();
         executor = null;
@@ -260,7 +280,7 @@ public final class Supervisor {
                     keyed.add(perKey);
                     pool = perKey;
                 } else if (spec.isPerConnection() && programLauncher != null) {
-                    pool = new ProgramPool(route, spec, clock, executor, executor, programLauncher);
+                    pool = new ProgramPool(route, spec, clock, executor, spawnThreads(), executor, programLauncher);
                 } else if (spec.isPerKey() || spec.isPerConnection()) {
                     throw new IllegalArgumentException(("backend '%s' of route '%s' is %s, but this supervisor "
                             + "cannot spawn: it was created without a runtime directory")
@@ -278,6 +298,23 @@ public final class Supervisor {
     }
 
     /**
+     * The threads that spawn per-connection programs: a spawn blocks its thread until the child has exec'd (glibc's
+     * posix_spawn is a vfork), a few hundred microseconds, so one thread would cap sessions per second; they live as
+     * long as the supervisor, as a death signal follows the spawning thread (reference/native-spawning.md section 7).
+     */
+    private Executor spawnThreads() {
+        if (spawnThreads == null) {
+            AtomicInteger ids = new AtomicInteger();
+            spawnThreads = Executors.newFixedThreadPool(SPAWN_THREADS, runnable -> {
+                Thread spawner = new Thread(runnable, SPAWN_THREAD_NAME + ids.getAndIncrement());
+                spawner.setDaemon(true);
+                return spawner;
+            });
+        }
+        return spawnThreads;
+    }
+
+    /**
      * The runtime dir checked (or created 0700) and locked for this Sluice alone, the ledger with leftovers of a
      * SIGKILLed Sluice killed, the reaper and the launcher. The check comes before anything in the folder is touched,
      * and the lock before the ledger: only a dead owner's ledger lists leftovers.
@@ -289,6 +326,7 @@ public final class Supervisor {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         ProcessGroupLedger ledger = new ProcessGroupLedger(runtimeDir.resolve(LEDGER_FILE));
+        ledger.deferWritesOn(executor, LEDGER_WRITE_DELAY);
         try {
             runtimeDirLock = RuntimeDirLock.acquire(runtimeDir);
             int killed = ledger.cleanupLeftovers();
@@ -412,6 +450,16 @@ public final class Supervisor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the supervisor thread", e);
+        }
+    }
+
+    private static void awaitTermination(ExecutorService threads, String what) {
+        try {
+            if (!threads.awaitTermination(TASK_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.error("supervisor: {} did not end within {}", what, TASK_BOUND);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -36,15 +36,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An {@code instances: per-connection} backend: one program per WebSocket session (websocketd's model), spawned for
- * that session on the supervisor thread and never reused. {@link #acquire} reserves a place under {@code max-procs}
- * without a lock (503 beyond it) and posts the spawn; the place is given back when the program is reaped, not when
- * the session ends, so {@code max-procs} bounds processes, not sessions. A program that cannot be spawned fails only
+ * that session and never reused. {@link #acquire} reserves a place under {@code max-procs} without a lock (503 beyond
+ * it) and posts the spawn to the spawn threads; the place is given back when the program is reaped, not when the
+ * session ends, so {@code max-procs} bounds processes, not sessions. A program that cannot be spawned fails only
  * its own session (503, nothing retried), so a broken program costs one spawn per session and never loops. When a
  * session lets go of its program (the tunnel has given it end of file), the program has {@code stop-timeout} to exit
  * before the host's stop ladder runs on its process group; the reaper kills whatever is left in the group when the
  * program exits. Refusals at the limit and failed spawns are logged at most once per 10 s, with their count.
  *
- * <p>Threading: {@link #acquire} runs on any thread (event loops); everything else on the supervisor thread.
+ * <p>Threading: {@link #acquire} runs on any thread (event loops), each spawn on one of the supervisor's spawn threads
+ * (long-lived, like the supervisor thread, since a death signal follows the spawning thread; several, because a spawn
+ * blocks its thread until the child has exec'd); everything else on the supervisor thread.
  */
 public final class ProgramPool implements BackendPool {
 
@@ -58,6 +60,7 @@ public final class ProgramPool implements BackendPool {
     private final int maxProcs;
     private final InstantSource clock;
     private final Executor supervisorThread;
+    private final Executor spawnThreads;
     private final ScheduledExecutorService timer;
     private final StdioLauncher launcher;
     private final StopLadder ladder;
@@ -67,14 +70,20 @@ public final class ProgramPool implements BackendPool {
     private final ThrottledWarning refusals;
     private final ThrottledWarning spawnFailures;
     private volatile boolean closed;
+    /** Completes once the pool is closed and no program is reserved or running any more. */
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile String lastSpawnFailure = "";
     // Supervisor thread only.
     private final Set<ProgramRun> live = new HashSet<>();
     private final Map<ExitKey, Long> exits = new HashMap<>();
     private long spawns;
 
+    /**
+     * @param spawnThreads where spawns run: long-lived threads (a child's death signal follows the thread that spawned
+     *                     it), never an event loop
+     */
     public ProgramPool(String route, BackendSpec spec, InstantSource clock, Executor supervisorThread,
-                       ScheduledExecutorService timer, StdioLauncher launcher) {
+                       Executor spawnThreads, ScheduledExecutorService timer, StdioLauncher launcher) {
         this.route = Objects.requireNonNull(route, "route");
         this.spec = Objects.requireNonNull(spec, "spec");
         if (!spec.isPerConnection()) {
@@ -85,6 +94,7 @@ public final class ProgramPool implements BackendPool {
         this.maxProcs = spec.limits().maxProcs();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.supervisorThread = Objects.requireNonNull(supervisorThread, "supervisorThread");
+        this.spawnThreads = Objects.requireNonNull(spawnThreads, "spawnThreads");
         this.timer = Objects.requireNonNull(timer, "timer");
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.ladder = StopLadder.of(spec.launch());
@@ -114,9 +124,9 @@ public final class ProgramPool implements BackendPool {
         int id = ids.incrementAndGet();
         ProgramRun run = new ProgramRun(id, "%s#%d (route %s)".formatted(spec.name(), id, route), request, clock);
         try {
-            supervisorThread.execute(() -> start(run));
+            spawnThreads.execute(() -> spawn(run));
         } catch (RejectedExecutionException e) {
-            programs.decrementAndGet();
+            giveBack();
             return stopping();
         }
         return run.lease(route, spec.name(), spec.address(), terms);
@@ -138,11 +148,21 @@ public final class ProgramPool implements BackendPool {
         return new Unavailable(route, "no backend of route '%s' is available: it is stopping".formatted(route));
     }
 
-    /** Spawns {@code run}'s program, unless its session has gone meanwhile or the pool stops. */
-    private void start(ProgramRun run) {
+    /** A place under max-procs is free again; the last one of a stopping pool completes its stop. */
+    private void giveBack() {
+        if (programs.decrementAndGet() == 0 && closed) {
+            drained.complete(null);
+        }
+    }
+
+    /**
+     * Spawns {@code run}'s program, unless its session has gone meanwhile or the pool stops; the session may use it
+     * at once, and the supervisor thread takes it into account. On a spawn thread.
+     */
+    private void spawn(ProgramRun run) {
         SessionRequest request = run.takeRequest();
         if (closed || run.isReleased()) {
-            programs.decrementAndGet();
+            giveBack();
             run.notStarted(new IllegalStateException(closed ? "route '%s' is stopping".formatted(route)
                     : "the session went away before its program was started"));
             return;
@@ -151,15 +171,28 @@ public final class ProgramPool implements BackendPool {
         try {
             program = launcher.launch(spec.launch(), kind, request.environment().get(), run.logName);
         } catch (SpawnException | RuntimeException e) {
-            programs.decrementAndGet();
+            giveBack();
             spawnFailed(run, e);
             return;
         }
+        run.started(program);
+        try {
+            supervisorThread.execute(() -> running(run));
+        } catch (RejectedExecutionException e) {
+            // The supervisor is gone, and with it every pool: nothing may run untracked.
+            program.child().exit().whenComplete((status, failure) -> giveBack());
+            program.child().signalGroup(StopLadder.SIGKILL);
+        }
+    }
+
+    /** A spawned program, from now on stopped, counted and reaped here. Supervisor thread. */
+    private void running(ProgramRun run) {
         spawns++;
         live.add(run);
-        run.started(program);
-        program.child().exit().whenCompleteAsync((status, failure) -> exited(run, status, failure),
-                supervisorThread);
+        run.child().exit().whenCompleteAsync((status, failure) -> exited(run, status, failure), supervisorThread);
+        if (closed) {
+            run.stop(ladder, timer); // spawned while the pool began to stop
+        }
     }
 
     /** One refusal, one session: nothing is retried, so a program that cannot start never loops. */
@@ -177,7 +210,7 @@ public final class ProgramPool implements BackendPool {
 
     private void exited(ProgramRun run, ExitStatus status, Throwable failure) {
         live.remove(run);
-        programs.decrementAndGet();
+        giveBack();
         exits.merge(StatusRecorder.keyOf(status, run.stopping(), spec.launch().killSignal()), 1L, Long::sum);
         run.reaped(status);
         if (log.isDebugEnabled()) {
@@ -215,16 +248,20 @@ public final class ProgramPool implements BackendPool {
         }
     }
 
-    /** Refuses new sessions and runs the stop ladder on every program; completes once all are reaped. */
+    /**
+     * Refuses new sessions and runs the stop ladder on every program (and on any whose spawn is still under way);
+     * completes once all are reaped.
+     */
     @Override
     public CompletableFuture<Void> stop() {
         closed = true;
-        List<CompletableFuture<Void>> gone = new ArrayList<>(live.size());
         for (ProgramRun run : live) {
-            gone.add(run.gone);
             run.stop(ladder, timer);
         }
-        return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
+        if (programs.get() == 0) {
+            drained.complete(null);
+        }
+        return drained;
     }
 
     @Override

@@ -26,7 +26,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * once, and its release closes that end if it was never taken and starts the {@code stop-timeout} count.
  *
  * <p>Threading: the lease facts ({@link #released}, {@link #takeStdio}, {@link #outcome}) come from any thread and
- * touch only volatile fields and thread-safe objects; everything else runs on the supervisor thread.
+ * touch only volatile fields and thread-safe objects; the spawn runs on a spawn thread, which hands the run to the
+ * supervisor thread (an executor hand-off, so what the spawn wrote is seen there); everything else runs there.
  */
 final class ProgramRun implements Lease.Owner {
 
@@ -34,8 +35,6 @@ final class ProgramRun implements Lease.Owner {
     final String logName;
     /** Completes once the program was spawned; fails when it could not be. */
     final CompletableFuture<Void> ready = new CompletableFuture<>();
-    /** Completes when the program was reaped, or at once when it never started. */
-    final CompletableFuture<Void> gone = new CompletableFuture<>();
     private final InstantSource clock;
     /** The session's request until the spawn used it: its environment supplier holds the request's headers. */
     private SessionRequest request;
@@ -61,14 +60,14 @@ final class ProgramRun implements Lease.Owner {
                 this::takeStdio);
     }
 
-    /** The session's request, handed to the spawn once; null afterwards. Supervisor thread. */
+    /** The session's request, handed to the spawn once; null afterwards. The spawning thread. */
     SessionRequest takeRequest() {
         SessionRequest taken = request;
         request = null;
         return taken;
     }
 
-    /** Spawned: the session may take the program's end. Supervisor thread. */
+    /** Spawned: the session may take the program's end. The spawning thread. */
     void started(StdioProgram spawned) {
         startedAt = clock.instant();
         program = spawned;
@@ -79,18 +78,16 @@ final class ProgramRun implements Lease.Owner {
         ready.complete(null);
     }
 
-    /** It was never spawned: refused, abandoned or stopping. Supervisor thread. */
+    /** It was never spawned: refused, abandoned or stopping. The spawning thread. */
     void notStarted(RuntimeException cause) {
         ended = WorkerOutcome.failed("did not start");
         ready.completeExceptionally(cause);
-        gone.complete(null);
     }
 
     /** Reaped (or its status lost: {@code status} null). Supervisor thread. */
     void reaped(ExitStatus status) {
         ended = status == null ? WorkerOutcome.failed("status unknown")
                 : status.isSuccess() ? WorkerOutcome.ENDED_CLEANLY : WorkerOutcome.failed(status.brief());
-        gone.complete(null);
     }
 
     /** Whether the session let go of it before {@code now} minus {@code stopTimeout}, and no stop runs yet. */

@@ -93,7 +93,11 @@ public final class PosixStdioLauncher implements StdioLauncher {
             throw new SpawnException(PROGRAM, logName, spec.binPath(), null, "cannot watch pid %d: %s".formatted(pid,
                     e.getMessage()), null, e);
         }
-        PosixSpawnLauncher.record(ledger, child);
+        if (ledger != null) {
+            // Recorded late, in one rewrite with the other sessions' programs (see ProcessGroupLedger.addSoon).
+            ledger.addSoon(pid);
+            child.exit().whenComplete((status, failure) -> ledger.removeSoon(pid));
+        }
         LOG.debug("program {} started: pid {} {} on {}", logName, pid, spec.binPath(),
                 ends.terminal == null ? "a socketpair" : ends.terminal);
         return new StdioProgram(child, kind, ends.parentEnd, ends.terminal);

@@ -69,7 +69,7 @@ class ProgramPoolTest {
         BackendSpec spec = new BackendSpec("count", new BackendAddress.Stdio(Path.of("/opt/count")),
                 Duration.ofSeconds(1), Duration.ofSeconds(8), new PoolLimits(0, maxProcs, 1, Duration.ZERO), launch,
                 null, false, new PerConnectionSpec(false));
-        pool = new ProgramPool(ROUTE, spec, clock, supervisorThread, timer, launcher);
+        pool = new ProgramPool(ROUTE, spec, clock, supervisorThread, supervisorThread, timer, launcher);
         return pool;
     }
 
