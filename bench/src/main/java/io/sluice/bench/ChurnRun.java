@@ -58,7 +58,7 @@ final class ChurnRun {
         long measuredNanos = 0;
         RunControl control;
         ChurnRun run;
-        try (Connector connector = new Connector(options.threads())) {
+        try (Connector connector = new Connector(options.threads(), options.target().tls())) {
             result.put("transport", connector.transport());
             control = new RunControl(options.conns(), connector.group());
             run = new ChurnRun(connector, control);

@@ -17,7 +17,7 @@ record Options(String mode, Target target, int conns, int size, int window, doub
     static final String USAGE = """
         usage: loadgen.jar MODE [options]
           MODE: pingpong | stream | idle | churn
-          --port P (required)  --host H (127.0.0.1)  --path /echo  --raw  --subprotocol NAME
+          --port P (required)  --host H (127.0.0.1)  --path /echo  --raw  --tls  --subprotocol NAME
           --conns N (1)  --size BYTES (64)  --window W (stream: 8)  --duration S (5)  --warmup S (1)
           --hold S (idle: 5)  --pid PID[,PID...]  --threads T (1)  --label TEXT  --clk-tck HZ (100)
           --min-available-mib M (1024, idle stops opening sessions below this MemAvailable)""";
@@ -32,6 +32,7 @@ record Options(String mode, Target target, int conns, int size, int window, doub
         String subprotocol = null;
         String label = "";
         boolean raw = false;
+        boolean tls = false;
         int port = 0;
         int conns = 1;
         int size = 64;
@@ -47,6 +48,10 @@ record Options(String mode, Target target, int conns, int size, int window, doub
             String flag = args[i];
             if (flag.equals("--raw")) {
                 raw = true;
+                continue;
+            }
+            if (flag.equals("--tls")) {
+                tls = true; // wss: TLS under the upgrade (any certificate is accepted: loopback benchmarks only)
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -87,7 +92,7 @@ record Options(String mode, Target target, int conns, int size, int window, doub
         if (conns < 1 || window < 1 || threads < 1 || duration <= 0) {
             throw new IllegalArgumentException("--conns, --window, --threads and --duration must be positive");
         }
-        return new Options(mode, new Target(host, port, path, raw, subprotocol), conns, size, window, duration,
+        return new Options(mode, new Target(host, port, path, raw, subprotocol, tls), conns, size, window, duration,
             warmup, hold, List.copyOf(pids), threads, label, clockTicks, minAvailableMib);
     }
 }

@@ -19,8 +19,8 @@ class ImportBoundaryTest {
     private static final ImportRules RULES = ImportRules.forSources(Path.of("src/main/java"))
             .allow(TUNNEL + ".cli", SPAWNER + ".Supervisor", SPAWNER + ".spec", SPAWNER + ".status",
                     TUNNEL + ".accesslog", TUNNEL + ".admin", TUNNEL + ".config", TUNNEL + ".json",
-                    TUNNEL + ".metrics", TUNNEL + ".server", TUNNEL + ".session", "picocli", "ch.qos.logback",
-                    "sun.misc.Signal")
+                    TUNNEL + ".lighttpd", TUNNEL + ".metrics", TUNNEL + ".server", TUNNEL + ".session", "picocli",
+                    "ch.qos.logback", "sun.misc.Signal")
             .allow(TUNNEL + ".admin", "io.netty", SPAWNER + ".status", TUNNEL + ".config", TUNNEL + ".json",
                     TUNNEL + ".server", TUNNEL + ".session")
             .allow(TUNNEL + ".json")
@@ -30,13 +30,17 @@ class ImportBoundaryTest {
             .allow(TUNNEL + ".config", SPAWNER + ".spec", "org.yaml.snakeyaml")
             .allow(TUNNEL + ".server", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
                     TUNNEL + ".cgi", TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", TUNNEL + ".stdio",
-                    "jdk.net")
+                    TUNNEL + ".tls", "jdk.net")
             .allow(TUNNEL + ".session", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
-                    TUNNEL + ".frame")
+                    TUNNEL + ".frame", TUNNEL + ".tls")
+            // TLS: the SSL context from the config's TLS records, and a client's handshake facts.
+            .allow(TUNNEL + ".tls", "io.netty", TUNNEL + ".config")
             .allow(TUNNEL + ".frame", "io.netty")
             // Per-connection programs: channels over a handed-over fd, and the CGI environment from request facts.
             .allow(TUNNEL + ".stdio", "io.netty")
-            .allow(TUNNEL + ".cgi", "io.netty");
+            .allow(TUNNEL + ".cgi", "io.netty", TUNNEL + ".tls")
+            // import-lighttpd: text in, text out; the CLI checks the result with the real loader.
+            .allow(TUNNEL + ".lighttpd");
 
     @Test
     void everyImportIsOneItsPackageMayMake() {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SluiceVersion.class,
         description = "WebSocket tunnel endpoint and FastCGI-style process spawner.",
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, ImportLighttpdCommand.class})
 public final class SluiceMain implements Runnable {
 
     public static final int EXIT_OK = 0;

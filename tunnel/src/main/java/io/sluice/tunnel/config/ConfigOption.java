@@ -33,7 +33,14 @@ public enum ConfigOption {
             true),
     TCP_KEEPALIVE(Place.SERVER, "tcp-keepalive", "duration", "60s",
             "TCP keepalive on client connections: idle time and probe interval; 0 = off", true),
-    TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", false),
+    TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", true),
+
+    TLS_CERTIFICATE(Place.TLS, "certificate", "path", "(required)", "PEM certificate chain, leaf first", true),
+    TLS_KEY(Place.TLS, "key", "path", "(required)", "PEM private key of the leaf (PKCS#8, RSA or EC)", true),
+    TLS_CA(Place.TLS, "ca", "path", "none", "PEM CA certificates that sign client certificates", true),
+    TLS_CLIENT_AUTH(Place.TLS, "client-auth", "enum", "none", "none, optional or require a client certificate",
+            true),
+    TLS_PROTOCOLS(Place.TLS, "protocols", "list of strings", "[TLSv1.3, TLSv1.2]", "TLS versions to speak", true),
 
     ADMIN_BIND(Place.ADMIN, "bind", "IP address", "127.0.0.1", "address of the admin listener", true),
     ADMIN_PORT(Place.ADMIN, "port", "integer", "9090", "TCP port of the admin listener; 0 = any free port", true),
@@ -124,6 +131,7 @@ public enum ConfigOption {
     public enum Place {
         TOP(""),
         SERVER("server."),
+        TLS("server.tls."),
         WSTUNNEL("wstunnel."),
         ADMIN("admin."),
         ACCESS_LOG("access-log."),

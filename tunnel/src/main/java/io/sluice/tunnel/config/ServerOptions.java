@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * The {@code server.*} options; validates itself in option terms. Immutable. {@code documentRoot} is null when no
  * static files are served; a zero {@code maxReadIdle}, {@code maxMessageSize} or {@code tcpKeepalive} means off; a
- * zero {@code ioThreads} means {@link #defaultIoThreads()}.
+ * zero {@code ioThreads} means {@link #defaultIoThreads()}; {@code tls} is null for plain ws://.
  */
 public record ServerOptions(
         String bind,
@@ -23,7 +23,8 @@ public record ServerOptions(
         long maxMessageSize,
         Duration gracefulShutdownTimeout,
         int ioThreads,
-        Duration tcpKeepalive) {
+        Duration tcpKeepalive,
+        TlsOptions tls) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -81,6 +82,19 @@ public record ServerOptions(
             v.add("max-message-size", "must not be negative, got " + maxMessageSize, null);
         }
         v.throwIfAny();
+    }
+
+    /** Without TLS. */
+    public ServerOptions(String bind, int port, Path documentRoot, Path runtimeDir, int maxConnections,
+                         Duration handshakeTimeout, Duration maxReadIdle, long maxMessageSize,
+                         Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive) {
+        this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
+                gracefulShutdownTimeout, ioThreads, tcpKeepalive, null);
+    }
+
+    /** The scheme clients use: {@code wss} with TLS, else {@code ws}. */
+    public String scheme() {
+        return tls == null ? "ws" : "wss";
     }
 
     /** Every default, with the given runtime folder. */

@@ -15,6 +15,7 @@ import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.SessionObserver;
 import io.sluice.tunnel.session.TunnelStats;
+import io.sluice.tunnel.tls.ServerTlsContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +63,13 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code server.bind:server.port} (0 = any free port), logs "listening on ws://HOST:PORT" and returns the
-     * bound address.
+     * Binds {@code server.bind:server.port} (0 = any free port), logs "listening on ws://HOST:PORT" (wss:// with
+     * TLS) and returns the bound address.
      *
      * @throws IOException when the address cannot be bound (port in use, no such address), the document root
-     *                     cannot be read, or a per-connection route needs the epoll transport where it does not
-     *                     load; the message names the address, path or route
+     *                     cannot be read, the TLS library refuses the certificate, or a per-connection route needs
+     *                     the epoll transport where it does not load; the message names the address, path, option or
+     *                     route
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (state != State.NEW) {
@@ -78,6 +81,7 @@ public final class TunnelServer implements AutoCloseable {
             throw new IOException(unsupported);
         }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
+        ServerTlsContext tls = tls(config);
         warnAboutUnservedDevConsoles();
         ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
                 new SocketBackendConnector(backends), stats,
@@ -91,7 +95,7 @@ public final class TunnelServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new TunnelInitializer(context, clients));
+                .childHandler(new TunnelInitializer(context, clients, tls));
         Transports.keepAlive(bootstrap, config.server().tcpKeepalive());
         String host = config.server().bind();
         int port = config.server().port();
@@ -104,7 +108,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         state = State.RUNNING;
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("listening on ws://{}:{} ({} transport)", bound.getHostString(), bound.getPort(), Transports.name());
+        LOG.info("listening on {}://{}:{} ({} transport)", config.server().scheme(), bound.getHostString(),
+                bound.getPort(), Transports.name());
         return bound;
     }
 
@@ -127,6 +132,18 @@ public final class TunnelServer implements AutoCloseable {
             return new StaticFiles(documentRoot.toRealPath());
         } catch (IOException e) {
             throw new IOException("server.document-root %s cannot be used: %s".formatted(documentRoot, e), e);
+        }
+    }
+
+    private static ServerTlsContext tls(SluiceConfig config) throws IOException {
+        if (config.server().tls() == null) {
+            return null;
+        }
+        try {
+            return ServerTlsContext.build(config.server().tls(), config.server().handshakeTimeout());
+        } catch (SSLException e) {
+            throw new IOException("server.tls: the TLS library refused the certificate or key: " + e.getMessage(),
+                    e);
         }
     }
 

@@ -29,6 +29,7 @@ import io.sluice.tunnel.cgi.CgiRequest;
 import io.sluice.tunnel.cgi.CgiSession;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
+import io.sluice.tunnel.tls.ClientTls;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.CloseReason;
 import io.sluice.tunnel.session.TunnelSession;
@@ -236,7 +237,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         boolean prefix = route.isPrefix() && path.startsWith(key);
         CgiRequest facts = CgiRequest.of(request, inet(ctx.channel().localAddress()),
                 inet(ctx.channel().remoteAddress()), path, key, prefix);
-        CgiSession session = new CgiSession(route.key(), sessionId, route.cgi().passCredentials(), SERVER_SOFTWARE);
+        CgiSession session = new CgiSession(route.key(), sessionId, route.cgi().passCredentials(), SERVER_SOFTWARE,
+                ClientTls.of(ctx.channel()));
         return () -> CgiEnvironment.entries(facts, session);
     }
 

@@ -11,6 +11,7 @@ import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.StartFailure;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.tunnel.tls.ClientTls;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -209,7 +210,8 @@ public final class TunnelSession {
             if (lease.proxyProtocol()) {
                 // Before any client byte: the relay reads the client only once the session is open.
                 backend.writeAndFlush(ProxyHeaderV2.encode(backend.alloc(), client.remoteAddress(),
-                        client.localAddress(), request.selection().authority(), request.sessionId()));
+                        client.localAddress(), request.selection().authority(), request.sessionId(),
+                        ClientTls.of(client)));
             }
             relay.backend(backend);
             lease.connected();
