@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SERVERS = ["raw", "lighttpd", "sluice", "websocketd", "websockify"]
+SERVERS = ["raw", "lighttpd", "sluice", "sluice-perconn", "websocketd", "websockify"]
 CASES = {
     "pp-1x64": "ping-pong 1 × 64 B",
     "pp-64x64": "ping-pong 64 × 64 B",
@@ -20,6 +20,8 @@ NOTES = {
     "raw": "raw TCP to the C echo (no WebSocket): the load generator's ceiling, not a peer",
     "lighttpd": "mod_wstunnel, bin-path = echo --fd0, min/max-procs 1 (one spawned worker), frame-type binary",
     "sluice": "static unix-socket backend (echo --unix started by the script, not spawned by Sluice yet)",
+    "sluice-perconn": "instances: per-connection, one echo --stdio process per session (websocketd's model); "
+                      "churn and idle only",
     "websocketd": "--binary, one echo --stdio process per connection",
     "websockify": "in front of echo --tcp; forks one Python process per connection",
 }
@@ -63,9 +65,10 @@ def representative(rounds):
     bad = [r for r in rounds if not r.get("valid")]
     if bad:
         return bad[0]
-    ordered = sorted(rounds, key=lambda r: r.get("rate_msgs_s") or 0)
+    key = "rate_sessions_s" if any("rate_sessions_s" in r for r in rounds) else "rate_msgs_s"
+    ordered = sorted(rounds, key=lambda r: r.get(key) or 0)
     chosen = dict(ordered[(len(ordered) - 1) // 2])
-    rates = [r["rate_msgs_s"] for r in ordered if r.get("rate_msgs_s") is not None]
+    rates = [r[key] for r in ordered if r.get(key) is not None]
     chosen["rounds"] = len(rounds)
     chosen["rate_range"] = (rates[0], rates[-1]) if rates else None
     return chosen
@@ -108,7 +111,7 @@ def main(path):
         for server in servers:
             r = runs.get((server, case))
             if r is None:
-                if server in skipped:
+                if server in skipped and server != "sluice-perconn":  # it runs churn and idle only
                     out.append(f"| {title} | {server} | " + "— | " * 12 + "skipped (see Setups) |")
                 continue
             ok = r.get("valid")
@@ -150,6 +153,8 @@ def main(path):
                    f"{r.get('server_processes_after', '?')} | {result} |")
     out.append("")
 
+    out += churn_table(runs, servers, skipped)
+
     out += ["## Sluice against its targets (ratios to lighttpd with one spawned worker)", "",
             "| target | required | measured | met |", "|---|---|---|---|"]
     for case, metric, bound, higher in TARGETS:
@@ -179,6 +184,42 @@ def main(path):
     md = jsonl.with_suffix(".md")
     md.write_text("\n".join(out))
     print(md)
+
+
+def churn_table(runs, servers, skipped):
+    """Session churn: connect, handshake, one 64 B message and its echo, client CLOSE, server CLOSE, back to back."""
+    rows = sorted((k, r) for k, r in runs.items() if k[1].startswith("churn-"))
+    if not rows:
+        return []
+    out = ["## Session churn", "",
+           "Each slot runs sessions back to back: connect, handshake, one 64 B message and its echo, the client's "
+           "CLOSE, the server's CLOSE. `churn-cold` is the first seconds of a freshly started server (no warm-up); "
+           "the other row runs after the matrix. 101 latency counts from the TCP connect, close latency from the "
+           "client's CLOSE to the server's.", "",
+           "| case | server | sessions/s | × lighttpd | × websocketd | 101 p50 µs | 101 p99 µs | close p50 µs "
+           "| close p99 µs | server CPU µs/session | processes before → after | result |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    for case in sorted({k[1] for k, _ in rows}):
+        base = {s: runs.get((s, case)) for s in ("lighttpd", "websocketd")}
+        base = {s: r for s, r in base.items() if r and r.get("valid")}
+        for server in servers:
+            r = runs.get((server, case))
+            if r is None:
+                if server in skipped and server in ("lighttpd", "sluice", "sluice-perconn", "websocketd"):
+                    out.append(f"| {case} | {server} | " + "— | " * 9 + "skipped (see Setups) |")
+                continue
+            ok = r.get("valid")
+            rate = r.get("rate_sessions_s")
+            vs = [fmt_ratio(ratio(rate, base[s].get("rate_sessions_s")) if ok and s in base else None)
+                  for s in ("lighttpd", "websocketd")]
+            result = "ok" if ok else f"INVALID: {r.get('errors')} errors, {r.get('first_error')}"
+            out.append(f"| {case} | {server} | {fmt(rate)} | {vs[0]} | {vs[1]} | {fmt(r.get('upgrade_p50_us'))} "
+                       f"| {fmt(r.get('upgrade_p99_us'))} | {fmt(r.get('close_p50_us'))} "
+                       f"| {fmt(r.get('close_p99_us'))} | {fmt(r.get('server_cpu_us_per_session'), 1)} "
+                       f"| {r.get('server_processes_before', '?')} → {r.get('server_processes_after', '?')} "
+                       f"| {result} |")
+    out.append("")
+    return out
 
 
 def chart(jsonl, valid, servers):

@@ -4,7 +4,7 @@
 #   BENCH_DURATION=20 bench/run.sh     longer measured intervals (seconds per closed-loop case)
 # Environment knobs (defaults in brackets): BENCH_DURATION [3] BENCH_WARMUP [1] BENCH_WINDOW [8]
 #   BENCH_IDLE_CONNS [5000] BENCH_IDLE_CONNS_WEBSOCKETD [2500] BENCH_IDLE_CONNS_WEBSOCKIFY [400] BENCH_IDLE_HOLD [3]
-#   BENCH_SERVERS ["raw lighttpd sluice websocketd websockify"]
+#   BENCH_SERVERS ["raw lighttpd sluice sluice-perconn websocketd websockify"]
 #   BENCH_THREADS [1] LoadGen event loops; BENCH_MIN_AVAILABLE_MIB [2048] idle stops opening sessions below it
 #   BENCH_SERVER_WARMUP [3] seconds of unrecorded load per server before its closed-loop cases (JIT, caches)
 #   BENCH_SLUICE_SPAWN [1] 1 = Sluice spawns the echo with bin-path like lighttpd; 0 = static socket, echo by us
@@ -12,6 +12,10 @@
 #   BENCH_REPEAT_SERVERS ["lighttpd sluice"] the servers that rounds 2.. repeat (the pair the targets compare)
 #   BENCH_SKIP_INSTALL [0] BENCH_SKIP_BUILD [0] SLUICE_JAR [tunnel/target/sluice.jar] SLUICE_JAVA_OPTS []
 #   LOADGEN_JAVA_OPTS [-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled]
+#   BENCH_CHURN_SERVERS ["lighttpd sluice sluice-perconn websocketd"] servers that get the session-churn cases (churn-cold on a
+#     fresh server, then churn-Nx64 after the matrix); BENCH_CHURN_CONNS [8] slots; BENCH_CHURN_COLD [5] seconds
+#   BENCH_SLUICE_PER_CONNECTION [0] 1 = also run "sluice-perconn": Sluice with instances: per-connection and
+#     echo --stdio (the websocketd comparison). Needs issue 9 phase B; until then Sluice refuses that config.
 # Writes bench/results/results-<stamp>.{md,jsonl,png}. Everything it starts is stopped on exit.
 set -euo pipefail
 
@@ -28,13 +32,18 @@ IDLE_CONNS_WEBSOCKETD=${BENCH_IDLE_CONNS_WEBSOCKETD:-$((IDLE_CONNS < 2500 ? IDLE
 IDLE_CONNS_WEBSOCKIFY=${BENCH_IDLE_CONNS_WEBSOCKIFY:-$((IDLE_CONNS < 400 ? IDLE_CONNS : 400))}
 IDLE_HOLD=${BENCH_IDLE_HOLD:-3}
 THREADS=${BENCH_THREADS:-1}
-SERVERS=${BENCH_SERVERS:-raw lighttpd sluice websocketd websockify}
+SERVERS=${BENCH_SERVERS:-raw lighttpd sluice sluice-perconn websocketd websockify}
 MIN_AVAILABLE_MIB=${BENCH_MIN_AVAILABLE_MIB:-2048}
 SERVER_WARMUP=${BENCH_SERVER_WARMUP:-3}
 SLUICE_SPAWN=${BENCH_SLUICE_SPAWN:-1}
 ROUNDS=${BENCH_ROUNDS:-1}
 REPEAT_SERVERS=${BENCH_REPEAT_SERVERS:-lighttpd sluice}
+CHURN_SERVERS=${BENCH_CHURN_SERVERS:-lighttpd sluice sluice-perconn websocketd}
+CHURN_CONNS=${BENCH_CHURN_CONNS:-8}
+CHURN_COLD=${BENCH_CHURN_COLD:-5}
+SLUICE_PER_CONNECTION=${BENCH_SLUICE_PER_CONNECTION:-0}
 ROUND=1
+PHASE=matrix   # cold: a fresh server runs only churn-cold; matrix: the cases below (bench_* call run_cases)
 LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
 SLUICE_JAR_GIVEN=${SLUICE_JAR:+1}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/tunnel/target/sluice.jar}
@@ -131,6 +140,7 @@ run_case() {
     local server=$1 case=$2 port=$3 pids=$4; shift 4
     local limit=$((${DURATION%.*} + ${WARMUP%.*} + 90)) line rc=0
     [[ $case == idle-* ]] && limit=$((${IDLE_HOLD%.*} + 300))
+    [[ $case == churn-* ]] && limit=$((${DURATION%.*} + ${WARMUP%.*} + ${CHURN_COLD%.*} + 120))
     log "$server $case"
     # --foreground: Ctrl-C reaches LoadGen; bash ignores a SIGINT its child survived, so 130 ends the run here
     line=$(timeout --foreground -k 5 "$limit" java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" "$@" --port "$port" \
@@ -142,7 +152,8 @@ run_case() {
     fi
     jq -c --arg s "$server" --arg c "$case" --argjson r "$ROUND" '. + {server:$s, case:$c, round:$r}' <<<"$line" \
         >>"$JSONL"
-    jq -r '"    \(.case): \(.rate_msgs_s // "-") msg/s, p50 \(.p50_us // "-") us, errors \(.errors)"' \
+    jq -r 'if .rate_sessions_s then "    \(.case): \(.rate_sessions_s) sessions/s, 101 p50 \(.upgrade_p50_us) us, errors \(.errors)"
+           else "    \(.case): \(.rate_msgs_s // "-") msg/s, p50 \(.p50_us // "-") us, errors \(.errors)" end' \
         <<<"$(tail -1 "$JSONL")" >&2
 }
 
@@ -176,6 +187,24 @@ run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
     run_case "$server" st-16x64k "$port" "$pids" stream --conns 16 --size 65536 --window "$WINDOW" "${common[@]}"
 }
 
+churns() { [[ " $CHURN_SERVERS " == *" $1 "* ]]; }
+
+# run_cases SERVER PORT PIDS [extra LoadGen options]: what a started server runs in this PHASE
+run_cases() {
+    local server=$1 port=$2 pids=$3; shift 3
+    if [[ $PHASE == cold ]]; then
+        # the first seconds of a server that just started: no warm-up of any kind
+        run_case "$server" churn-cold "$port" "$pids" churn --conns "$CHURN_CONNS" --size 64 --duration "$CHURN_COLD" \
+            --warmup 0 "$@"
+        return
+    fi
+    if [[ $server != sluice-perconn ]]; then run_matrix "$server" "$port" "$pids" "$@"; fi
+    if churns "$server"; then
+        run_case "$server" "churn-${CHURN_CONNS}x64" "$port" "$pids" churn --conns "$CHURN_CONNS" --size 64 \
+            --duration "$DURATION" --warmup "$WARMUP" "$@"
+    fi
+}
+
 bench_raw() {
     local echo_pid
     start raw-echo "$ECHO" --tcp 9000
@@ -206,7 +235,7 @@ CONF
     start lighttpd lighttpd -D -f "$WORK/lighttpd.conf"
     pid=$STARTED_PID
     wait_port 8082 "$pid" 15 || { skip lighttpd "did not start (see $WORK/lighttpd.log)"; stop "$pid"; return; }
-    run_matrix lighttpd 8082 "$pid"
+    run_cases lighttpd 8082 "$pid"
     stop "$pid"
 }
 
@@ -239,7 +268,7 @@ CONF
         skip sluice "did not listen on 8081 within 30 s: $(tail -3 "$WORK/sluice.log" | tr '\n' ' ')"
         stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"; return
     fi
-    if ((echo_pid == 0)); then run_matrix sluice 8081 "$pid"; else run_matrix sluice 8081 "$pid,$echo_pid"; fi
+    if ((echo_pid == 0)); then run_cases sluice 8081 "$pid"; else run_cases sluice 8081 "$pid,$echo_pid"; fi
     stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"
 }
 
@@ -250,7 +279,43 @@ bench_websocketd() {
         "$ECHO" --stdio
     pid=$STARTED_PID
     wait_port 8083 "$pid" 15 || { skip websocketd "did not start (see $WORK/websocketd.log)"; stop "$pid"; return; }
-    run_matrix websocketd 8083 "$pid"
+    run_cases websocketd 8083 "$pid"
+    stop "$pid"
+}
+
+# Sluice running one echo --stdio per session, as websocketd does: the per-connection comparison (issue 9). It runs
+# the churn cases and the idle case (memory per live session), nothing else.
+bench_sluice_perconn() {
+    if [[ $SLUICE_PER_CONNECTION != 1 ]]; then
+        [[ $PHASE == cold ]] || skip sluice-perconn \
+            "BENCH_SLUICE_PER_CONNECTION=0: instances: per-connection is not wired yet (issue 9 phase B)"
+        return
+    fi
+    [[ -f $SLUICE_JAR ]] || { skip sluice-perconn "no $SLUICE_JAR"; return; }
+    cat >"$WORK/sluice-perconn.yaml" <<CONF
+server: { bind: 127.0.0.1, port: 8085, max-connections: 20000, runtime-dir: $WORK/sluice-perconn-run }
+wstunnel:
+  frame-type: binary
+  ping-interval: 0
+  server:
+    "/echo":
+      - bin-path: $ECHO --stdio
+        instances: per-connection
+        max-procs: 20000
+CONF
+    local pid
+    # shellcheck disable=SC2086
+    start sluice-perconn java ${SLUICE_JAVA_OPTS:-} -jar "$SLUICE_JAR" run -c "$WORK/sluice-perconn.yaml"
+    pid=$STARTED_PID
+    if ! wait_port 8085 "$pid" 30; then
+        skip sluice-perconn "did not listen on 8085 within 30 s: $(tail -3 "$WORK/sluice-perconn.log" | tr '\n' ' ')"
+        stop "$pid"; return
+    fi
+    if [[ $PHASE == matrix ]] && ((ROUND == 1)); then
+        run_case sluice-perconn "idle-$IDLE_CONNS_WEBSOCKETD" 8085 "$pid" idle --conns "$IDLE_CONNS_WEBSOCKETD" \
+            --size 64 --hold "$IDLE_HOLD" --min-available-mib "$MIN_AVAILABLE_MIB"
+    fi
+    run_cases sluice-perconn 8085 "$pid"
     stop "$pid"
 }
 
@@ -294,14 +359,19 @@ main() {
         for server in $SERVERS; do
             # rounds interleave the servers, so a slow minute of a shared host does not hit one server only
             if ((ROUND > 1)) && [[ " $REPEAT_SERVERS " != *" $server "* ]]; then continue; fi
-            case $server in
-                raw) bench_raw ;;
-                lighttpd) bench_lighttpd ;;
-                sluice) bench_sluice ;;
-                websocketd) bench_websocketd ;;
-                websockify) bench_websockify ;;
-                *) log "unknown server '$server'" ;;
-            esac
+            for PHASE in cold matrix; do
+                # the cold churn case gets a server of its own, so the idle case still meets a fresh one
+                if [[ $PHASE == cold ]] && { ((ROUND > 1)) || ! churns "$server"; }; then continue; fi
+                case $server in
+                    raw) bench_raw ;;
+                    lighttpd) bench_lighttpd ;;
+                    sluice) bench_sluice ;;
+                    sluice-perconn) bench_sluice_perconn ;;
+                    websocketd) bench_websocketd ;;
+                    websockify) bench_websockify ;;
+                    *) log "unknown server '$server'" ;;
+                esac
+            done
         done
     done
     jq -c --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" 'select(.meta) | . + {loadavg_end:$load}' "$JSONL" \

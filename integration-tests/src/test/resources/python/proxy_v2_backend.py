@@ -23,6 +23,20 @@ def read_exactly(connection, count):
     return data
 
 
+def ssl_tlv(value):
+    """PP2_TYPE_SSL (section 2.2.5): client bits, verify (uint32), then sub-TLVs (0x21 version, 0x22 CN, ...)."""
+    client, verify = value[0], struct.unpack("!I", value[1:5])[0]
+    ssl = {"client": client, "verify": verify}
+    offset = 5
+    while offset < len(value):
+        kind, size = value[offset], struct.unpack("!H", value[offset + 1:offset + 3])[0]
+        ssl["0x%02x" % kind] = value[offset + 3:offset + 3 + size].decode("utf-8")
+        offset += 3 + size
+    if offset != len(value):
+        raise ValueError("sub-TLVs overrun PP2_TYPE_SSL")
+    return ssl
+
+
 def parse(connection):
     head = read_exactly(connection, 16)
     if head[:12] != SIGNATURE:
@@ -46,7 +60,8 @@ def parse(connection):
     tlvs = {}
     while offset < length:
         kind, size = body[offset], struct.unpack("!H", body[offset + 1:offset + 3])[0]
-        tlvs["0x%02x" % kind] = body[offset + 3:offset + 3 + size].decode("utf-8")
+        value = body[offset + 3:offset + 3 + size]
+        tlvs["0x%02x" % kind] = ssl_tlv(value) if kind == 0x20 else value.decode("utf-8")
         offset += 3 + size
     if offset != length:
         raise ValueError("TLVs overrun the header length")

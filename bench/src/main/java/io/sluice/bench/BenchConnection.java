@@ -1,16 +1,9 @@
 package io.sluice.bench;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One load-generating connection: does the WebSocket handshake (unless raw), keeps {@code window} messages in flight
@@ -18,10 +11,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * measures. Confined to its channel's event loop; the main thread reaches it only through {@code execute}.
  */
 final class BenchConnection extends ChannelInboundHandlerAdapter implements ServerFrameReader.Sink {
-    private static final ByteBuf CRLFCRLF = Unpooled.unreleasableBuffer(
-        Unpooled.wrappedBuffer("\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
     private enum State { HANDSHAKE, OPEN, CLOSING, CLOSED }
 
     private final RunControl control;
@@ -85,15 +74,8 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
             opened();
             return;
         }
-        byte[] nonce = new byte[16];
-        ThreadLocalRandom.current().nextBytes(nonce);
-        key = Base64.getEncoder().encodeToString(nonce);
-        String request = "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            .formatted(target.path(), target.host(), target.port())
-            + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
-            + (target.subprotocol() == null ? "" : "Sec-WebSocket-Protocol: " + target.subprotocol() + "\r\n")
-            + "\r\n";
-        ctx.writeAndFlush(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII), ctx.voidPromise());
+        key = Upgrade.newKey();
+        ctx.writeAndFlush(Upgrade.request(target, key), ctx.voidPromise());
         handshake = ctx.alloc().heapBuffer(512);
     }
 
@@ -237,28 +219,9 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
     }
 
     private void readHandshake() {
-        int end = ByteBufUtil.indexOf(CRLFCRLF, handshake);
-        if (end < 0) {
-            if (handshake.readableBytes() > 16384) {
-                throw new EchoMismatchException("handshake response over 16 KiB");
-            }
+        if (!Upgrade.responseComplete(handshake, key)) {
             return;
         }
-        String head = handshake.toString(0, end, StandardCharsets.ISO_8859_1);
-        String status = head.substring(0, Math.max(0, head.indexOf('\r')));
-        if (!status.startsWith("HTTP/1.1 101")) {
-            throw new EchoMismatchException("handshake refused: '%s'".formatted(status));
-        }
-        String accept = expectedAccept();
-        boolean accepted = head.lines().anyMatch(line -> {
-            int colon = line.indexOf(':');
-            return colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Sec-WebSocket-Accept")
-                && line.substring(colon + 1).trim().equals(accept);
-        });
-        if (!accepted) {
-            throw new EchoMismatchException("handshake: wrong or missing Sec-WebSocket-Accept");
-        }
-        handshake.readerIndex(end + 4);
         ByteBuf rest = handshake;
         handshake = null;
         try {
@@ -268,15 +231,6 @@ final class BenchConnection extends ChannelInboundHandlerAdapter implements Serv
             }
         } finally {
             rest.release();
-        }
-    }
-
-    private String expectedAccept() {
-        try {
-            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(sha1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 missing from the JDK", e);
         }
     }
 

@@ -20,7 +20,7 @@ final class ClosedLoopRun {
         long serverTicks = 0;
         long clientTicks = 0;
         long measuredNanos = 0;
-        try (Connector connector = new Connector(options.threads())) {
+        try (Connector connector = new Connector(options.threads(), options.target().tls())) {
             result.put("transport", connector.transport());
             control = new RunControl(options.conns(), connector.group());
             connections = connector.open(control, options.target(), options.conns(), options.size(),

@@ -35,7 +35,7 @@ final class IdleRun {
         RunControl control;
         List<BenchConnection> connections;
         long start = System.nanoTime();
-        try (Connector connector = new Connector(options.threads())) {
+        try (Connector connector = new Connector(options.threads(), options.target().tls())) {
             result.put("transport", connector.transport());
             control = new RunControl(options.conns(), connector.group());
             connections = connector.open(control, options.target(), options.conns(), options.size(), 1,

@@ -25,6 +25,10 @@ public final class LoadGen {
 
     /** Runs one measurement and returns its result line. */
     static JsonLine run(Options options) throws InterruptedException {
-        return options.mode().equals("idle") ? IdleRun.run(options) : ClosedLoopRun.run(options);
+        return switch (options.mode()) {
+            case "idle" -> IdleRun.run(options);
+            case "churn" -> ChurnRun.run(options);
+            default -> ClosedLoopRun.run(options);
+        };
     }
 }

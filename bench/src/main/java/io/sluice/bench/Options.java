@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * LoadGen's command line, parsed once: {@code MODE [--option value | --flag]...}. Immutable.
  *
- * @param mode       pingpong, stream or idle
+ * @param mode       pingpong, stream, idle or churn (conns = slots, each running short sessions back to back)
  * @param window     messages in flight per connection (stream; ping-pong is 1)
  * @param pids       server processes whose trees are charged CPU and memory (may be empty)
  * @param clockTicks the kernel's USER_HZ (getconf CLK_TCK) for /proc CPU times
@@ -16,14 +16,14 @@ record Options(String mode, Target target, int conns, int size, int window, doub
 
     static final String USAGE = """
         usage: loadgen.jar MODE [options]
-          MODE: pingpong | stream | idle
-          --port P (required)  --host H (127.0.0.1)  --path /echo  --raw  --subprotocol NAME
+          MODE: pingpong | stream | idle | churn
+          --port P (required)  --host H (127.0.0.1)  --path /echo  --raw  --tls  --subprotocol NAME
           --conns N (1)  --size BYTES (64)  --window W (stream: 8)  --duration S (5)  --warmup S (1)
           --hold S (idle: 5)  --pid PID[,PID...]  --threads T (1)  --label TEXT  --clk-tck HZ (100)
           --min-available-mib M (1024, idle stops opening sessions below this MemAvailable)""";
 
     static Options parse(String[] args) {
-        if (args.length == 0 || !List.of("pingpong", "stream", "idle").contains(args[0])) {
+        if (args.length == 0 || !List.of("pingpong", "stream", "idle", "churn").contains(args[0])) {
             throw new IllegalArgumentException(USAGE);
         }
         String mode = args[0];
@@ -32,6 +32,7 @@ record Options(String mode, Target target, int conns, int size, int window, doub
         String subprotocol = null;
         String label = "";
         boolean raw = false;
+        boolean tls = false;
         int port = 0;
         int conns = 1;
         int size = 64;
@@ -47,6 +48,10 @@ record Options(String mode, Target target, int conns, int size, int window, doub
             String flag = args[i];
             if (flag.equals("--raw")) {
                 raw = true;
+                continue;
+            }
+            if (flag.equals("--tls")) {
+                tls = true; // wss: TLS under the upgrade (any certificate is accepted: loopback benchmarks only)
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -81,10 +86,13 @@ record Options(String mode, Target target, int conns, int size, int window, doub
         if (mode.equals("pingpong")) {
             window = 1;
         }
+        if (mode.equals("churn") && raw) {
+            throw new IllegalArgumentException("churn runs WebSocket sessions; --raw does not apply");
+        }
         if (conns < 1 || window < 1 || threads < 1 || duration <= 0) {
             throw new IllegalArgumentException("--conns, --window, --threads and --duration must be positive");
         }
-        return new Options(mode, new Target(host, port, path, raw, subprotocol), conns, size, window, duration,
+        return new Options(mode, new Target(host, port, path, raw, subprotocol, tls), conns, size, window, duration,
             warmup, hold, List.copyOf(pids), threads, label, clockTicks, minAvailableMib);
     }
 }

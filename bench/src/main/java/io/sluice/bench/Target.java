@@ -2,9 +2,9 @@ package io.sluice.bench;
 
 /**
  * Where LoadGen connects and how it talks: raw TCP (baseline echo) or a WebSocket upgrade on {@code path}, optionally
- * offering a subprotocol (websockify wants {@code binary}). Immutable.
+ * offering a subprotocol (websockify wants {@code binary}), optionally over TLS ({@code tls}: wss). Immutable.
  */
-record Target(String host, int port, String path, boolean raw, String subprotocol) {
+record Target(String host, int port, String path, boolean raw, String subprotocol, boolean tls) {
     Target {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535, got %d".formatted(port));
@@ -15,6 +15,7 @@ record Target(String host, int port, String path, boolean raw, String subprotoco
     }
 
     String describe() {
-        return raw ? "tcp://%s:%d".formatted(host, port) : "ws://%s:%d%s".formatted(host, port, path);
+        return raw ? "%s://%s:%d".formatted(tls ? "tls" : "tcp", host, port)
+            : "%s://%s:%d%s".formatted(tls ? "wss" : "ws", host, port, path);
     }
 }

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -67,9 +68,17 @@ final class EchoServers implements AutoCloseable {
 
     /** WebSocket echo on /echo that answers every binary message as two frames (a binary frame and a continuation). */
     static EchoServers webSocketSplitting() {
+        return webSocketSplitting(null);
+    }
+
+    /** The same over TLS ({@code tls} first in every pipeline) when {@code tls} is not null. */
+    static EchoServers webSocketSplitting(SslContext tls) {
         return new EchoServers(() -> new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                }
                 ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                     new WebSocketServerProtocolHandler("/echo", null, false, 1 << 20),
                     new SimpleChannelInboundHandler<WebSocketFrame>() {
@@ -82,6 +91,14 @@ final class EchoServers implements AutoCloseable {
                                 data.readableBytes())));
                         }
                     });
+                if (tls != null) {
+                    ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            ctx.close(); // a client without TLS: no handshake, no stack trace
+                        }
+                    });
+                }
             }
         });
     }

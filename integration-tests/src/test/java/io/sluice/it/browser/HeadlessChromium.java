@@ -23,6 +23,11 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Starts a browser with a fresh profile in {@code profile} (a folder that does not exist yet or is empty). */
     public HeadlessChromium(Path profile) throws IOException {
+        this(profile, new String[0]);
+    }
+
+    /** As {@link #HeadlessChromium(Path)}, with more switches (e.g. {@code --ignore-certificate-errors}). */
+    public HeadlessChromium(Path profile, String... extraArguments) throws IOException {
         // Both paths are explicit, so Selenium has nothing to look up; offline makes sure it never tries to fetch.
         System.setProperty("SE_OFFLINE", "true");
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, DRIVER.toString());
@@ -32,6 +37,7 @@ public final class HeadlessChromium implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1000,1000", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort()

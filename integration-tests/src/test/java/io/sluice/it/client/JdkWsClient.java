@@ -36,8 +36,14 @@ public final class JdkWsClient implements WsClient, WebSocket.Listener {
     }
 
     public static JdkWsClient connect(URI uri, boolean keepBytes, String... subprotocols) throws Exception {
+        return connect(SHARED, uri, keepBytes, subprotocols);
+    }
+
+    /** Through {@code http}, e.g. one with an SSLContext for wss. */
+    public static JdkWsClient connect(HttpClient http, URI uri, boolean keepBytes, String... subprotocols)
+            throws Exception {
         JdkWsClient client = new JdkWsClient(keepBytes);
-        WebSocket.Builder builder = SHARED.newWebSocketBuilder()
+        WebSocket.Builder builder = http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10));
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));

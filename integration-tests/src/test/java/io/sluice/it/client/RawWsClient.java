@@ -138,6 +138,32 @@ public final class RawWsClient implements AutoCloseable {
         return frame;
     }
 
+    /** The bytes of one masked frame of any payload length, FIN as given, to send in whatever pieces a test likes. */
+    public static byte[] maskedFrame(int opcode, boolean fin, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length <= 0xffff) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift));
+            }
+        }
+        int mask = randomMask();
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            frame.write(mask >>> shift);
+        }
+        byte[] masked = payload.clone();
+        mask(masked, mask, 0);
+        frame.writeBytes(masked);
+        return frame.toByteArray();
+    }
+
     /** Writes {@code bytes} in one write call (one TCP segment when small). */
     public void writeAtOnce(byte[] bytes) throws IOException {
         out.write(bytes);
@@ -213,6 +239,11 @@ public final class RawWsClient implements AutoCloseable {
             frame = readFrame();
         } while (frame.opcode() != 0x8);
         return frame;
+    }
+
+    /** The client's own port, as the server sees it (REMOTE_PORT). */
+    public int localPort() {
+        return socket.getLocalPort();
     }
 
     public InputStream input() {

@@ -107,6 +107,15 @@ public final class KeyedPool implements BackendPool {
         return table;
     }
 
+    /** The workers of the live keys, for the status recorder. Supervisor thread only. */
+    List<Worker> workers() {
+        List<Worker> workers = new ArrayList<>(alive.size());
+        for (KeyWorker run : alive.values()) {
+            workers.add(run.worker);
+        }
+        return workers;
+    }
+
     /** The live keys as of the latest tick; any thread. */
     public PerKeyStatus status() {
         return status;

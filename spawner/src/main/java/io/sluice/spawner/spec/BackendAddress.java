@@ -3,8 +3,11 @@ package io.sluice.spawner.spec;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Where a backend listens: a unix socket path or a TCP host and port. */
-public sealed interface BackendAddress permits BackendAddress.UnixPath, BackendAddress.Tcp {
+/**
+ * Where a backend listens: a unix socket path or a TCP host and port; or, for a per-connection program, nowhere: it is
+ * reached through its own stdin and stdout ({@link Stdio}).
+ */
+public sealed interface BackendAddress permits BackendAddress.UnixPath, BackendAddress.Tcp, BackendAddress.Stdio {
 
     /** The address of worker {@code id} of a spawned pool: {@code path-<id>} or {@code port+id} (lighttpd naming). */
     BackendAddress forWorker(int id);
@@ -70,6 +73,36 @@ public sealed interface BackendAddress permits BackendAddress.UnixPath, BackendA
         @Override
         public int hashPort() {
             return port;
+        }
+    }
+
+    /**
+     * A per-connection program's stdin and stdout: each session spawns {@code program} and talks to it over a
+     * socketpair or a pseudo-terminal, so there is no address to connect to and no worker numbering.
+     */
+    record Stdio(Path program) implements BackendAddress {
+        public Stdio {
+            Objects.requireNonNull(program, "program");
+        }
+
+        @Override
+        public BackendAddress forWorker(int id) {
+            return this;
+        }
+
+        @Override
+        public String describe() {
+            return "stdio of " + program;
+        }
+
+        @Override
+        public String hashName() {
+            return program.toString();
+        }
+
+        @Override
+        public int hashPort() {
+            return 0;
         }
     }
 }

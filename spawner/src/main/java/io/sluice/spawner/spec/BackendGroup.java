@@ -21,6 +21,16 @@ public record BackendGroup(String route, BalanceKind balance, List<BackendSpec> 
             throw new InvalidOptionException("hosts", "a route with an instances: per-key host must have no other "
                     + "host (a key's sessions must all meet its one worker)", "one per-key host per route");
         }
+        if (backends.size() > 1 && backends.stream().anyMatch(BackendSpec::isPerConnection)) {
+            throw new InvalidOptionException("hosts", "a route with an instances: per-connection host must have no "
+                    + "other host (its sessions' environment, pass-credentials included, is the route's)",
+                    "one per-connection host per route");
+        }
+    }
+
+    /** The route's per-connection backend, or null when its backends are not per-connection. */
+    public BackendSpec perConnectionBackend() {
+        return backends.size() == 1 && backends.get(0).isPerConnection() ? backends.get(0) : null;
     }
 
     /** The route's per-key backend, or null when its backends are not per-key. */

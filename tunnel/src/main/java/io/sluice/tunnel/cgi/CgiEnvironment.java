@@ -1,5 +1,6 @@
 package io.sluice.tunnel.cgi;
 
+import io.sluice.tunnel.tls.ClientTls;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * Builds a per-connection program's CGI-style environment as {@code NAME=value} byte strings, ready for the spawner
  * (which lays them over the host's {@code bin-environment}): the RFC 3875 meta-variables this request has,
- * {@code HTTP_*} for its headers ({@link HeaderVariables}), then {@code SLUICE_ROUTE} and {@code SLUICE_SESSION_ID}.
+ * {@code HTTP_*} for its headers ({@link HeaderVariables}), for a client over TLS {@code HTTPS=on} and the
+ * {@code SSL_*} variables of Apache's mod_ssl ({@link #tls}), then {@code SLUICE_ROUTE} and {@code SLUICE_SESSION_ID}.
  * Wire values (request target, path, query, host, header values) go out byte for byte; configured text (the route)
  * as UTF-8. A variable whose value cannot be an environment value (a NUL byte, or a char that is no byte) is left
  * out, never altered. Stateless.
@@ -35,9 +37,32 @@ public final class CgiEnvironment {
         for (Map.Entry<String, String> header : HeaderVariables.of(request.headers(), session.passCredentials())) {
             env.wire(header.getKey(), header.getValue());
         }
+        if (session.tls() != null) {
+            tls(env, session.tls());
+        }
         env.text("SLUICE_ROUTE", session.route());
         env.text("SLUICE_SESSION_ID", session.sessionId());
         return env.entries;
+    }
+
+    /**
+     * {@code HTTPS=on}, {@code SSL_PROTOCOL}, {@code SSL_CIPHER}, {@code SSL_CLIENT_VERIFY} ({@code SUCCESS} with a
+     * client certificate, which the handshake verified, else {@code NONE}) and, with a certificate,
+     * {@code SSL_CLIENT_S_DN}, {@code SSL_CLIENT_S_DN_CN} and {@code SSL_CLIENT_I_DN} (RFC 2253 names, as mod_ssl
+     * writes them).
+     */
+    private static void tls(Builder env, ClientTls tls) {
+        env.text("HTTPS", "on");
+        env.text("SSL_PROTOCOL", tls.protocol());
+        env.text("SSL_CIPHER", tls.cipher());
+        env.text("SSL_CLIENT_VERIFY", tls.hasCertificate() ? "SUCCESS" : "NONE");
+        if (tls.hasCertificate()) {
+            env.text("SSL_CLIENT_S_DN", tls.subject());
+            if (tls.commonName() != null) {
+                env.text("SSL_CLIENT_S_DN_CN", tls.commonName());
+            }
+            env.text("SSL_CLIENT_I_DN", tls.issuer());
+        }
     }
 
     private static final class Builder {

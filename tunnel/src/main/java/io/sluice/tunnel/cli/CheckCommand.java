@@ -8,8 +8,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sluice check -c FILE}: validates a configuration and reports every problem; starts nothing. */
-@Command(name = "check", description = "Validate a configuration file; exit 0 if valid, 2 with every problem.")
+/**
+ * {@code sluice check -c FILE}: validates a configuration and reports every problem (and, as warnings, certificates
+ * that are expired or not valid yet); starts nothing.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
+        description = "Validate a configuration file; exit 0 if valid, 2 with every problem.")
 final class CheckCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
@@ -19,6 +23,10 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         try {
             SluiceConfig loaded = ConfigLoader.load(config);
+            if (loaded.server().tls() != null) {
+                // Not errors (the server starts), but what a renewal forgot should be seen before it runs.
+                loaded.server().tls().warnings().forEach(w -> System.err.println("warning: " + w.format()));
+            }
             System.out.printf("%s: configuration is valid (%d route%s)%n", config, loaded.routes().size(),
                     loaded.routes().size() == 1 ? "" : "s");
             return SluiceMain.EXIT_OK;

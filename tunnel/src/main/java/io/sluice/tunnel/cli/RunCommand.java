@@ -22,15 +22,21 @@ import picocli.CommandLine.Option;
  * SIGTERM or SIGINT, then stops gracefully and exits 0, whatever runtime errors it survived before (only a failure of
  * the stop itself exits 1).
  */
-@Command(name = "run", description = "Run the tunnel server with a configuration file.")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
+        description = "Run the tunnel server with a configuration file.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
     private Path config;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (for people, the default) or json (one JSON object per line, for log shippers).")
+    private LogFormat logFormat;
+
     @Override
     public Integer call() throws InterruptedException {
+        logFormat.apply();
         SluiceConfig loaded;
         try {
             loaded = ConfigLoader.load(config);
@@ -41,14 +47,19 @@ final class RunCommand implements Callable<Integer> {
         LogLevels.apply(loaded.debug());
         List<BackendGroup> groups = loaded.routes().stream().map(RouteSpec::backends).toList();
         Supervisor supervisor = new Supervisor(groups, MonotonicClock.startingNow(), loaded.server().runtimeDir());
-        TunnelServer server = new TunnelServer(loaded, supervisor.registry());
-        StopSequence stopAll = new StopSequence(server, supervisor);
+        Operations operations = new Operations(loaded, supervisor.status());
+        TunnelServer server = new TunnelServer(loaded, supervisor.registry(), operations.sessionObserver());
+        operations.attach(server);
+        StopSequence stopAll = StopSequence.forRun(operations::draining, server::stop, supervisor::stop,
+                operations::stop);
         StopSignals signals = StopSignals.install();
         Thread hook = new Thread(stopAll, "sluice-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            operations.start();
             supervisor.start();
             server.start();
+            operations.tunnelListening(server);
         } catch (IOException | RuntimeException e) {
             // One clear line: the spawner and the server word their failures for users (path, errno, hint).
             log.error("cannot start: {}", describe(e));

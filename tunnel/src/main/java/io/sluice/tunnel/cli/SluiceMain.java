@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SluiceVersion.class,
         description = "WebSocket tunnel endpoint and FastCGI-style process spawner.",
-        subcommands = {RunCommand.class, CheckCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, ImportLighttpdCommand.class})
 public final class SluiceMain implements Runnable {
 
     public static final int EXIT_OK = 0;
@@ -30,6 +30,7 @@ public final class SluiceMain implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new SluiceMain());
         cli.setExitCodeExceptionMapper(e -> EXIT_RUNTIME);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_CONFIG);
         cli.setErr(new PrintWriter(System.err, true));
         return cli.execute(args);
@@ -37,6 +38,6 @@ public final class SluiceMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run or check");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, check or status");
     }
 }

@@ -6,7 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 final class SluiceVersion implements IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"sluice " + number()};
+    }
+
+    /** The version number, or "development". */
+    static String number() {
         String version = SluiceMain.class.getPackage().getImplementationVersion();
-        return new String[] {"sluice " + (version == null ? "development" : version)};
+        return version == null ? "development" : version;
     }
 }

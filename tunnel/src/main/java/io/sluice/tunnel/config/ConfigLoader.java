@@ -103,18 +103,26 @@ public final class ConfigLoader {
         ServerOptions server = new ServerReader(baseDir, facts, problems).read(top.value("server"));
         // With a broken server section, generated sockets go to the default folder; the file is rejected anyway.
         Path runtimeDir = server != null ? server.runtimeDir() : facts.defaultRuntimeDir();
-        WstunnelReader tunnel = new WstunnelReader(
-                new RouteReader(new HostReader(baseDir, runtimeDir, facts, problems), problems), problems);
+        HostReader hosts = new HostReader(baseDir, runtimeDir, facts, problems);
+        WstunnelReader tunnel = new WstunnelReader(new RouteReader(hosts, problems), problems);
         tunnel.read(top.value("wstunnel"));
+        OperationsReader operations = new OperationsReader(baseDir, problems);
+        AdminOptions admin = operations.admin(top.value("admin"));
+        AccessLogOptions accessLog = operations.accessLog(top.value("access-log"));
         List<ExtensionMapping> mappings = tunnel.mappings().stream()
                 .filter(m -> !tunnel.failedRoutes().contains(m.routeKey()))
                 .toList();
         try {
             return new SluiceConfig(file, server != null ? server : ServerOptions.defaults(baseDir), tunnel.debug(),
-                    mappings, tunnel.routes());
+                    mappings, tunnel.routes(), admin, accessLog);
         } catch (InvalidOptionException e) {
             Fields wstunnel = tunnel.fields();
             problems.add(e, option -> {
+                if (option.startsWith("admin.") && operations.adminFields() != null) {
+                    String key = option.substring("admin.".length());
+                    Spot spot = operations.adminFields().spot(key);
+                    return spot != null ? spot : operations.adminFields().missing(key);
+                }
                 if (option.equals("server") && !tunnel.complete()) {
                     return null; // every route had problems, so "no routes" would be a false alarm
                 }

@@ -12,7 +12,10 @@ import java.util.Optional;
 public enum ConfigOption {
     SERVER(Place.TOP, "server", "mapping", "(all defaults)", "the listening server", true),
     WSTUNNEL(Place.TOP, "wstunnel", "mapping", "(required)", "the tunnel: defaults and routes", true),
-    ADMIN(Place.TOP, "admin", "mapping", "none", "admin endpoint (/healthz, /status, /metrics)", false),
+    ADMIN(Place.TOP, "admin", "mapping", "none (off)",
+            "admin listener: /healthz, /readyz, /status, /metrics, /status.html", true),
+    ACCESS_LOG(Place.TOP, "access-log", "mapping", "none (off)", "one line per session end and refused handshake",
+            true),
 
     BIND(Place.SERVER, "bind", "IP address", "127.0.0.1", "address to listen on; an IP literal or localhost", true),
     PORT(Place.SERVER, "port", "integer", "8080", "TCP port to listen on; 0 = any free port", true),
@@ -30,7 +33,22 @@ public enum ConfigOption {
             true),
     TCP_KEEPALIVE(Place.SERVER, "tcp-keepalive", "duration", "60s",
             "TCP keepalive on client connections: idle time and probe interval; 0 = off", true),
-    TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", false),
+    TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", true),
+
+    TLS_CERTIFICATE(Place.TLS, "certificate", "path", "(required)", "PEM certificate chain, leaf first", true),
+    TLS_KEY(Place.TLS, "key", "path", "(required)", "PEM private key of the leaf (PKCS#8, RSA or EC)", true),
+    TLS_CA(Place.TLS, "ca", "path", "none", "PEM CA certificates that sign client certificates", true),
+    TLS_CLIENT_AUTH(Place.TLS, "client-auth", "enum", "none", "none, optional or require a client certificate",
+            true),
+    TLS_PROTOCOLS(Place.TLS, "protocols", "list of strings", "[TLSv1.3, TLSv1.2]", "TLS versions to speak", true),
+
+    ADMIN_BIND(Place.ADMIN, "bind", "IP address", "127.0.0.1", "address of the admin listener", true),
+    ADMIN_PORT(Place.ADMIN, "port", "integer", "9090", "TCP port of the admin listener; 0 = any free port", true),
+    ADMIN_TOKEN(Place.ADMIN, "token", "path", "none", "file holding the bearer token; required off loopback", true),
+
+    ACCESS_LOG_PATH(Place.ACCESS_LOG, "path", "path or stdout", "stdout", "where lines go; reopened on SIGUSR1",
+            true),
+    ACCESS_LOG_FORMAT(Place.ACCESS_LOG, "format", "enum", "text", "text or json (JSON lines)", true),
 
     DEBUG(Place.WSTUNNEL, "debug", "integer", "0", "log detail level; 0 = off", true),
     BALANCE(Place.WSTUNNEL, "balance", "enum", "least-connection", "default balance policy of routes", true),
@@ -47,7 +65,12 @@ public enum ConfigOption {
     ROUTE_PING_INTERVAL(Place.ROUTE, "ping-interval", "duration", "wstunnel.ping-interval", "ping period", true),
     ROUTE_PONG_TIMEOUT(Place.ROUTE, "pong-timeout", "duration", "wstunnel.pong-timeout", "time without pong", true),
     HOSTS(Place.ROUTE, "hosts", "list of hosts", "(required)", "the backends of this route (long form)", true),
-    ROUTE_FRAMING(Place.ROUTE, "framing", "enum", "stream", "stream (lines not yet)", true),
+    ROUTE_FRAMING(Place.ROUTE, "framing", "enum", "stream", "stream (raw bytes) or lines (one message per line)",
+            true),
+    ROUTE_MAX_LINE_LENGTH(Place.ROUTE, "max-line-length", "size", "64KiB",
+            "framing: lines: longest backend line, else close 1009", true),
+    DEV_CONSOLE(Place.ROUTE, "dev-console", "boolean", "false",
+            "serve a page to try the route on plain GETs of its paths (loopback bind only)", true),
 
     HOST(Place.HOST, "host", "string", "127.0.0.1 when only port is given", "backend IP or host name", true),
     HOST_PORT(Place.HOST, "port", "integer", "none", "backend TCP port, 1..65535", true),
@@ -70,7 +93,8 @@ public enum ConfigOption {
     KILL_SIGNAL(Place.HOST, "kill-signal", "signal", "TERM", "first signal to stop a worker", true),
     STOP_TIMEOUT(Place.HOST, "stop-timeout", "duration", "5s", "grace before SIGKILL", true),
     SOCKET_MODE(Place.HOST, "socket-mode", "octal string", "\"0600\"", "mode of worker sockets", true),
-    INSTANCES(Place.HOST, "instances", "enum", "pool", "pool or per-key (per-connection not yet)", true),
+    INSTANCES(Place.HOST, "instances", "enum", "pool",
+            "pool, per-key, or per-connection (checked, not run yet)", true),
     ACCEPT_TIMEOUT(Place.HOST, "accept-timeout", "duration", "10s",
             "restart a worker whose accept queue does not drain this long; 0 = never", true),
     KEY(Place.HOST, "key", "string", "(required with per-key)",
@@ -94,13 +118,23 @@ public enum ConfigOption {
             "resource limits: nofile, nproc, as, cpu, fsize, core; a value or [soft, hard]", true),
     PROXY_PROTOCOL(Place.HOST, "proxy-protocol", "enum", "none",
             "v2: start every backend connection with a PROXY protocol v2 header", true),
-    HOST_FRAMING(Place.HOST, "framing", "enum", "stream", "stream (lines not yet)", true);
+    PTY(Place.HOST, "pty", "boolean", "false",
+            "per-connection: a pseudo-terminal as the program's stdin and stdout instead of a socketpair", true),
+    PASS_CREDENTIALS(Place.HOST, "pass-credentials", "boolean", "false",
+            "per-connection: Cookie and Authorization headers reach the program's environment", true),
+    HOST_FRAMING(Place.HOST, "framing", "enum", "the route's", "as the route's framing; every host of a route alike",
+            true),
+    HOST_MAX_LINE_LENGTH(Place.HOST, "max-line-length", "size", "the route's",
+            "as the route's max-line-length; every host of a route alike", true);
 
     /** Where in the file an option is valid. */
     public enum Place {
         TOP(""),
         SERVER("server."),
+        TLS("server.tls."),
         WSTUNNEL("wstunnel."),
+        ADMIN("admin."),
+        ACCESS_LOG("access-log."),
         ROUTE(""),
         HOST("");
 

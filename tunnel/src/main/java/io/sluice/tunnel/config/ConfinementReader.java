@@ -45,10 +45,16 @@ final class ConfinementReader {
     }
 
     static boolean bool(Node node, String path, Problems problems) {
-        if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
+        // YAML 1.1 also tags yes/no/on/off as booleans, which parseBoolean would read as false: only true/false.
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)
+                && (s.getValue().equalsIgnoreCase("true") || s.getValue().equalsIgnoreCase("false"))) {
             return Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT));
         }
-        problems.add(node, path, "expected true or false, got " + Values.describe(node));
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
+            problems.add(node, path, "'%s' is not a boolean here; write true or false".formatted(s.getValue()));
+        } else {
+            problems.add(node, path, "expected true or false, got " + Values.describe(node));
+        }
         return false;
     }
 

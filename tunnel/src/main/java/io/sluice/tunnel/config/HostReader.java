@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Reads one host entry of a route into a {@link BackendSpec}: an existing server, or with {@code bin-path} a pool of
@@ -30,8 +31,12 @@ final class HostReader {
     /** What a per-key worker's socket adds to the host's: "-" and 16 hex digits of a hash of the key. */
     static final int PER_KEY_SUFFIX_BYTES = 17;
 
-    /** A host: its backend, and for a per-key host how its route finds a session's key (else null). */
-    record Host(BackendSpec spec, KeyRule keyRule) {
+    /**
+     * A host: its backend, for a per-key host how its route finds a session's key (else null), the framing options
+     * it wrote (settled for the whole route by {@link FramingOption#settle}), and for a per-connection host what goes
+     * into its programs' CGI environment (else null).
+     */
+    record Host(BackendSpec spec, KeyRule keyRule, FramingOption.Written framing, CgiRule cgi) {
     }
 
     private final Path baseDir;
@@ -55,7 +60,7 @@ final class HostReader {
         }
         int before = problems.count();
         OptionKeys.check(f, Place.HOST, problems);
-        FramingOption.check(f, problems);
+        FramingOption.Written framing = FramingOption.read(f, problems);
         String host = f.has("host") ? Values.string(f.value("host"), f.pathOf("host"), problems) : null;
         Integer port = f.has("port") ? Values.integer(f.value("port"), f.pathOf("port"), problems) : null;
         String socket = f.has("socket") ? Values.string(f.value("socket"), f.pathOf("socket"), problems) : null;
@@ -72,20 +77,34 @@ final class HostReader {
             PerKeyReader.rejectUnlessPerKey(f, problems);
         }
         boolean perKey = launch != null && launch.perKey() != null;
+        boolean perConnection = launch != null && launch.perConnection() != null;
         // A per-key host's workers share one socket name with a hash suffix each; for the checks it is one worker.
         int workers = !spawned ? 0 : perKey ? 1 : launch != null ? launch.limits().maxProcs() : LaunchReader.workers(f);
-        BackendAddress address = spawned && !f.has("socket") && !f.has("host") && !f.has("port")
-                ? claims.generatedSocket(runtimeDir, routeKey, index, workers)
-                : address(f, host, port, socket);
-        if (address == null || !claim(f, address, workers, perKey) || problems.count() != before) {
+        BackendAddress address;
+        if (perConnection) {
+            address = new BackendAddress.Stdio(launch.spec().binPath()); // nothing listens, nothing to claim
+        } else if (spawned && f.value("instances") instanceof ScalarNode kind
+                && LaunchReader.PER_CONNECTION.equals(kind.getValue())) {
+            return null; // a per-connection host with problems (reported): no socket to make up for it
+        } else {
+            address = spawned && !f.has("socket") && !f.has("host") && !f.has("port")
+                    ? claims.generatedSocket(runtimeDir, routeKey, index, workers)
+                    : address(f, host, port, socket);
+            if (address == null || !claim(f, address, workers, perKey)) {
+                return null;
+            }
+        }
+        if (problems.count() != before) {
             return null;
         }
         try {
             PoolLimits limits = launch == null ? PoolLimits.STATIC : launch.limits();
             String backendName = name == null ? defaultName(address, spawned) : name;
             BackendSpec spec = new BackendSpec(backendName, address, disable, connect, limits,
-                    launch == null ? null : launch.spec(), perKey ? launch.perKey().spec() : null, proxyProtocol);
-            return new Host(spec, perKey ? launch.perKey().rule() : null);
+                    launch == null ? null : launch.spec(), perKey ? launch.perKey().spec() : null, proxyProtocol,
+                    perConnection ? launch.perConnection().spec() : null);
+            return new Host(spec, perKey ? launch.perKey().rule() : null, framing,
+                    perConnection ? launch.perConnection().rule() : null);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
             return null;
@@ -94,12 +113,16 @@ final class HostReader {
 
     /**
      * The name a host gets without {@code name}: its address, except that a spawned host on a unix socket is named
-     * by the socket's file (without {@code .sock}), so worker logs read "echo-0#1", not a whole runtime-dir path.
+     * by the socket's file (without {@code .sock}), so worker logs read "echo-0#1", not a whole runtime-dir path, and
+     * a per-connection host by its program's file.
      */
     private static String defaultName(BackendAddress address, boolean spawned) {
         if (spawned && address instanceof BackendAddress.UnixPath unix) {
             String file = unix.path().getFileName().toString();
             return file.endsWith(".sock") ? file.substring(0, file.length() - ".sock".length()) : file;
+        }
+        if (address instanceof BackendAddress.Stdio stdio) {
+            return stdio.program().getFileName().toString(); // "count.sh": its programs log as "count.sh#17"
         }
         return address.describe();
     }

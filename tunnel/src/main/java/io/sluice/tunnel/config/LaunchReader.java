@@ -3,6 +3,7 @@ package io.sluice.tunnel.config;
 import io.sluice.spawner.spec.Confinement;
 import io.sluice.spawner.spec.InvalidOptionException;
 import io.sluice.spawner.spec.LaunchSpec;
+import io.sluice.spawner.spec.PerConnectionSpec;
 import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.tunnel.config.Problems.Spot;
 import java.nio.file.Path;
@@ -32,17 +33,23 @@ final class LaunchReader {
     static final int DEFAULT_SOCKET_MODE = 0600;
     static final String POOL = "pool";
     static final String PER_KEY = "per-key";
+    static final String PER_CONNECTION = "per-connection";
 
     /** The options valid only on a host with {@code bin-path}, in documentation order. */
     static final List<String> SPAWN_ONLY = List.of("bin-environment", "bin-copy-environment", "cwd", "min-procs",
             "max-procs", "max-load-per-proc", "idle-timeout", "listen-backlog", "kill-signal", "stop-timeout",
-            "socket-mode", "instances", "accept-timeout", "user", "group", "allow-root", "rlimits");
+            "socket-mode", "instances", "accept-timeout", "user", "group", "allow-root", "rlimits", "pty",
+            "pass-credentials");
 
     private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{3,4}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[^=\\x00]+");
 
-    /** A spawned host's limits and launch recipe, and for {@code instances: per-key} its per-key settings. */
-    record Launch(PoolLimits limits, LaunchSpec spec, PerKeyReader.PerKey perKey) {
+    /**
+     * A spawned host's limits and launch recipe, and for {@code instances: per-key} or {@code per-connection} the
+     * settings of that kind (null otherwise).
+     */
+    record Launch(PoolLimits limits, LaunchSpec spec, PerKeyReader.PerKey perKey,
+                  PerConnectionReader.PerConnection perConnection) {
     }
 
     private final Path baseDir;
@@ -93,14 +100,17 @@ final class LaunchReader {
         // A bare name is looked up in the child's PATH, which is only known when the environment options are fine.
         Path binPath = argv != null && (environmentOk || argv.get(0).indexOf('/') >= 0)
                 ? program(argv.get(0), argv0Spot, environment.get("PATH")) : null;
-        boolean perKey = f.has("instances") && PER_KEY.equals(instances(f));
+        String kind = f.has("instances") ? instances(f) : POOL;
+        boolean perKey = PER_KEY.equals(kind);
+        boolean perConnection = PER_CONNECTION.equals(kind);
         // A per-key template is read once: when it fails, the same cwd must not be reported again as a plain one.
         boolean cwdTemplated = perKey && f.has("cwd") && WorkerFolders.isTemplate(f);
         String cwdTemplate = cwdTemplated ? WorkerFolders.template(f, baseDir, problems) : null;
         Path cwd = f.has("cwd") && !cwdTemplated ? WorkerFolders.cwd(f, baseDir, problems)
                 : binPath == null ? null : binPath.getParent();
-        int minProcs = perKey ? 0 : integer(f, "min-procs", DEFAULT_MIN_PROCS);
-        int maxProcs = integer(f, "max-procs", DEFAULT_MAX_PROCS);
+        int minProcs = perKey || perConnection ? 0 : integer(f, "min-procs", DEFAULT_MIN_PROCS);
+        int maxProcs = integer(f, "max-procs",
+                perConnection ? PerConnectionSpec.DEFAULT_MAX_PROCS : DEFAULT_MAX_PROCS);
         int maxLoad = integer(f, "max-load-per-proc", DEFAULT_MAX_LOAD_PER_PROC);
         int backlog = integer(f, "listen-backlog", facts.defaultListenBacklog());
         Duration idle = duration(f, "idle-timeout", DEFAULT_IDLE_TIMEOUT);
@@ -115,13 +125,19 @@ final class LaunchReader {
         } else {
             PerKeyReader.rejectUnlessPerKey(f, problems);
         }
+        PerConnectionReader.PerConnection connected = null;
+        if (perConnection) {
+            connected = PerConnectionReader.read(f, problems);
+        } else {
+            PerConnectionReader.rejectUnlessPerConnection(f, problems);
+        }
         PoolLimits limits = record(f, () -> new PoolLimits(minProcs, maxProcs, maxLoad, idle, accept));
         // Built whenever it can be, so its own rules are reported along with the problems above.
         LaunchSpec spec = argv == null || binPath == null || cwd == null || confinement == null ? null
                 : record(f, () -> new LaunchSpec(binPath, argv, environment, cwd, signal, stop, backlog, mode,
                         confinement));
-        return limits == null || spec == null || (perKey && keyed == null) || problems.count() != before ? null
-                : new Launch(limits, spec, keyed);
+        return limits == null || spec == null || (perKey && keyed == null) || (perConnection && connected == null)
+                || problems.count() != before ? null : new Launch(limits, spec, keyed, connected);
     }
 
     private Path program(String argv0, Spot spot, String childPath) {
@@ -250,16 +266,11 @@ final class LaunchReader {
     /** The instance kind, or null after reporting a problem. */
     private String instances(Fields f) {
         String kind = Values.string(f.value("instances"), f.pathOf("instances"), problems);
-        if (kind == null || kind.equals(POOL) || kind.equals(PER_KEY)) {
+        if (kind == null || kind.equals(POOL) || kind.equals(PER_KEY) || kind.equals(PER_CONNECTION)) {
             return kind;
         }
-        if (kind.equals("per-connection")) {
-            problems.add(f.value("instances"), f.pathOf("instances"), "'%s' is not supported yet".formatted(kind),
-                    POOL + ", " + PER_KEY, null);
-        } else {
-            problems.add(f.value("instances"), f.pathOf("instances"), "'%s' is not an instance kind".formatted(kind),
-                    "pool, per-connection, per-key", null);
-        }
+        problems.add(f.value("instances"), f.pathOf("instances"), "'%s' is not an instance kind".formatted(kind),
+                "pool, per-connection, per-key", null);
         return null;
     }
 

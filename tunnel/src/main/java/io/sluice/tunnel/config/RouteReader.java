@@ -16,6 +16,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@code hosts:}), into a {@link RouteSpec}. Confined to the loading thread.
  */
 final class RouteReader {
+    static final String DEV_CONSOLE = "dev-console";
+
     private final HostReader hosts;
     private final Problems problems;
 
@@ -29,6 +31,8 @@ final class RouteReader {
         int before = problems.count();
         Fields route = null;
         TunnelOptions options = inherited;
+        FramingOption.Written routeFraming = FramingOption.Written.NOTHING;
+        boolean devConsole = false;
         Node hostList;
         String hostsPath;
         if (value instanceof SequenceNode) {
@@ -38,7 +42,9 @@ final class RouteReader {
             route = Fields.of(value, path, false, "a mapping", problems);
             OptionKeys.check(route, Place.ROUTE, problems);
             options = TunnelOptions.read(route, inherited, problems);
-            FramingOption.check(route, problems);
+            routeFraming = FramingOption.read(route, problems);
+            devConsole = route.has(DEV_CONSOLE)
+                    && ConfinementReader.bool(route.value(DEV_CONSOLE), route.pathOf(DEV_CONSOLE), problems);
             hostList = route.value("hosts");
             hostsPath = route.pathOf("hosts");
             if (hostList == null) {
@@ -56,12 +62,17 @@ final class RouteReader {
             return null;
         }
         List<BackendSpec> backends = new ArrayList<>();
+        List<FramingOption.Written> hostFraming = new ArrayList<>();
         KeyRule keyRule = null;
+        CgiRule cgi = null;
         for (int i = 0; i < seq.getValue().size(); i++) {
             HostReader.Host host = hosts.read(seq.getValue().get(i), hostsPath + "[" + i + "]", key, i);
             backends.add(host == null ? null : host.spec());
+            hostFraming.add(host == null ? FramingOption.Written.NOTHING : host.framing());
             keyRule = host == null || host.keyRule() == null ? keyRule : host.keyRule();
+            cgi = host == null || host.cgi() == null ? cgi : host.cgi();
         }
+        MessageFraming framing = FramingOption.settle(routeFraming, hostFraming, problems);
         if (problems.count() != before) {
             return null;
         }
@@ -69,7 +80,7 @@ final class RouteReader {
         try {
             BackendGroup group = new BackendGroup(key, options.balance(), backends);
             return new RouteSpec(key, options.frameType(), options.origins(), options.pingInterval(),
-                    options.pongTimeout(), group, keyRule);
+                    options.pongTimeout(), group, keyRule, framing, devConsole, cgi);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(option, routeFields, wstunnel, new Spot(hostsPath, hostList)));
             return null;

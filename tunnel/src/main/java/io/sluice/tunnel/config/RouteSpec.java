@@ -10,6 +10,10 @@ import java.util.Objects;
  * A zero {@code pingInterval} or {@code pongTimeout} means never; the pong timeout counts from the last pong (or the
  * handshake), so with pings on it must exceed the ping interval. {@code keyRule} is set exactly when the route's host
  * is {@code instances: per-key}: how a session's key is found and checked before any backend is touched.
+ * {@code cgi} is set exactly when the route's host is {@code instances: per-connection}: what its programs' CGI
+ * environment carries beyond the request. {@code framing} holds for every host of the route; {@code devConsole} asks
+ * for the console page on plain GETs of the route's paths (served only on a loopback {@code server.bind}, see
+ * {@link SluiceConfig#servesDevConsole}).
  */
 public record RouteSpec(
         String key,
@@ -18,16 +22,19 @@ public record RouteSpec(
         Duration pingInterval,
         Duration pongTimeout,
         BackendGroup backends,
-        KeyRule keyRule) {
+        KeyRule keyRule,
+        MessageFraming framing,
+        boolean devConsole,
+        CgiRule cgi) {
 
     public static final FrameType DEFAULT_FRAME_TYPE = FrameType.TEXT;
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(60);
 
-    /** A route without a per-key host. */
+    /** A route without a per-key host, with {@code framing: stream} and no dev console. */
     public RouteSpec(String key, FrameType frameType, OriginPolicy origins, Duration pingInterval,
                      Duration pongTimeout, BackendGroup backends) {
-        this(key, frameType, origins, pingInterval, pongTimeout, backends, null);
+        this(key, frameType, origins, pingInterval, pongTimeout, backends, null, MessageFraming.STREAM, false, null);
     }
 
     public RouteSpec {
@@ -37,6 +44,7 @@ public record RouteSpec(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(pongTimeout, "pongTimeout");
         Objects.requireNonNull(backends, "backends");
+        Objects.requireNonNull(framing, "framing");
         Violations v = new Violations();
         ServerOptions.nonNegative(v, "ping-interval", pingInterval);
         ServerOptions.nonNegative(v, "pong-timeout", pongTimeout);
@@ -49,6 +57,10 @@ public record RouteSpec(
         if ((keyRule != null) != (backends.perKeyBackend() != null)) {
             throw new IllegalArgumentException("route '%s': a key rule goes with a per-key host, and only with one"
                     .formatted(key));
+        }
+        if ((cgi != null) != (backends.perConnectionBackend() != null)) {
+            throw new IllegalArgumentException(("route '%s': a CGI rule goes with a per-connection host, and only "
+                    + "with one").formatted(key));
         }
         if (!key.equals(backends.route())) {
             throw new IllegalArgumentException(

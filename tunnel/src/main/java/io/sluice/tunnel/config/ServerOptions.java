@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * The {@code server.*} options; validates itself in option terms. Immutable. {@code documentRoot} is null when no
  * static files are served; a zero {@code maxReadIdle}, {@code maxMessageSize} or {@code tcpKeepalive} means off; a
- * zero {@code ioThreads} means {@link #defaultIoThreads()}.
+ * zero {@code ioThreads} means {@link #defaultIoThreads()}; {@code tls} is null for plain ws://.
  */
 public record ServerOptions(
         String bind,
@@ -23,7 +23,8 @@ public record ServerOptions(
         long maxMessageSize,
         Duration gracefulShutdownTimeout,
         int ioThreads,
-        Duration tcpKeepalive) {
+        Duration tcpKeepalive,
+        TlsOptions tls) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -83,6 +84,19 @@ public record ServerOptions(
         v.throwIfAny();
     }
 
+    /** Without TLS. */
+    public ServerOptions(String bind, int port, Path documentRoot, Path runtimeDir, int maxConnections,
+                         Duration handshakeTimeout, Duration maxReadIdle, long maxMessageSize,
+                         Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive) {
+        this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
+                gracefulShutdownTimeout, ioThreads, tcpKeepalive, null);
+    }
+
+    /** The scheme clients use: {@code wss} with TLS, else {@code ws}. */
+    public String scheme() {
+        return tls == null ? "ws" : "wss";
+    }
+
     /** Every default, with the given runtime folder. */
     public static ServerOptions defaults(Path runtimeDir) {
         return new ServerOptions(DEFAULT_BIND, DEFAULT_PORT, null, runtimeDir, DEFAULT_MAX_CONNECTIONS,
@@ -111,7 +125,22 @@ public record ServerOptions(
     }
 
     /** An address we can bind without a name lookup: an IP literal, or {@code localhost}. */
-    private static boolean isAddressLiteral(String bind) {
+    /**
+     * Whether only this machine can reach the listener: {@code localhost}, 127.0.0.0/8 or {@code ::1} (an IPv4-mapped
+     * loopback too). {@code 0.0.0.0} and {@code ::} are every interface, not loopback.
+     */
+    public boolean bindsLoopbackOnly() {
+        if (bind.equals("localhost")) {
+            return true;
+        }
+        try {
+            return isAddressLiteral(bind) && InetAddress.getByName(bind).isLoopbackAddress(); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static boolean isAddressLiteral(String bind) {
         if (bind.equals("localhost") || IPV4.matcher(bind).matches()) {
             return true;
         }

@@ -10,14 +10,23 @@ import java.util.stream.Collectors;
 
 /**
  * A whole, valid configuration. Immutable; validates itself in option terms. {@code file} is where it was read from
- * (null when built in code); routes and extension mappings keep config order, which is match order.
+ * (null when built in code); routes and extension mappings keep config order, which is match order. {@code admin}
+ * and {@code accessLog} are null when off.
  */
 public record SluiceConfig(
         Path file,
         ServerOptions server,
         int debug,
         List<ExtensionMapping> mapExtensions,
-        List<RouteSpec> routes) {
+        List<RouteSpec> routes,
+        AdminOptions admin,
+        AccessLogOptions accessLog) {
+
+    /** A configuration without admin listener and access log. */
+    public SluiceConfig(Path file, ServerOptions server, int debug, List<ExtensionMapping> mapExtensions,
+                        List<RouteSpec> routes) {
+        this(file, server, debug, mapExtensions, routes, null, null);
+    }
 
     public SluiceConfig {
         Objects.requireNonNull(server, "server");
@@ -43,7 +52,19 @@ public record SluiceConfig(
                         routes.stream().map(r -> "'" + r.key() + "'").collect(Collectors.joining(", ")));
             }
         }
+        if (admin != null && admin.port() != 0 && admin.port() == server.port()) {
+            v.add("admin.port", "the tunnel listens on port %d (server.port); the admin listener needs its own"
+                    .formatted(server.port()), "another port, or 0 for any free port");
+        }
         v.throwIfAny();
+    }
+
+    /**
+     * Whether plain GETs of {@code route}'s paths get the dev console: the route asks for it and the server listens
+     * on loopback only, since the console lets whoever loads it talk to the backend.
+     */
+    public boolean servesDevConsole(RouteSpec route) {
+        return route.devConsole() && server.bindsLoopbackOnly();
     }
 
     /** The route with this key, if any. */

@@ -3,8 +3,6 @@ package io.sluice.tunnel.frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 /**
  * {@code framing: lines}, client to backend: each client message becomes one line, its payload then {@code \n}.
@@ -21,13 +19,12 @@ public final class ClientLineEncoder {
      * Takes ownership of {@code chunk}, the next piece of one client message (already base64-decoded on a
      * {@code base64} session), and returns the bytes for the backend.
      *
-     * @throws CorruptedWebSocketFrameException (1007) when the chunk contains a newline
+     * @throws NewlineInMessageException (1007) when the chunk contains a newline
      */
     public ByteBuf encode(ByteBuf chunk, boolean endOfMessage) {
         if (chunk.indexOf(chunk.readerIndex(), chunk.writerIndex(), (byte) '\n') >= 0) {
             chunk.release();
-            throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
-                    "message contains a newline; this route uses framing: lines");
+            throw new NewlineInMessageException();
         }
         if (!endOfMessage) {
             return chunk;

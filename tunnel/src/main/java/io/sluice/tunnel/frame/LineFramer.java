@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.function.Consumer;
 
@@ -17,10 +18,13 @@ import java.util.function.Consumer;
  * its newline is copied aside (a slice would pin the whole read buffer), never more than {@code max-line-length}
  * bytes (plus a {@code \r} that may precede the newline): a longer line raises {@link LineTooLongException}.
  * At the end of the output a last line without newline is still a message. Text routes: the output must be UTF-8
- * (checked as a stream; a newline never falls inside a character, so every line is whole UTF-8). One instance per
- * session, confined to its event loop.
+ * (checked as a stream when offered; a newline never falls inside a character, so every line is whole UTF-8); the
+ * complete lines before the first offending byte are still messages, then {@link #next()} raises
+ * {@link InvalidBackendTextException}. A read offered before the previous one's lines were all taken waits in a queue
+ * (Netty's epoll transport reads what the kernel still holds once the backend closes, whatever AUTO_READ says). One
+ * instance per session, confined to its event loop.
  */
-public final class LineFramer {
+public final class LineFramer implements BackendMessages {
     private static final String HINT = "a text route needs UTF-8 output; use frame-type: binary for anything else";
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
@@ -31,8 +35,14 @@ public final class LineFramer {
     private final Utf8Validator utf8 = new Utf8Validator();
     /** The offered read whose lines are not all taken yet, from its reader index on. */
     private ByteBuf pending;
+    /** Reads offered while {@code pending} still had lines; rarely more than one. */
+    private ArrayDeque<ByteBuf> queued;
     private ByteBuf held;
     private long consumed;
+    /** Raised by {@link #next()} once the lines before the bytes that are not UTF-8 were taken. */
+    private InvalidBackendTextException notUtf8;
+    /** Set once the output was refused (not UTF-8, a line too long): nothing more is framed. */
+    private boolean refused;
 
     private LineFramer(Kind kind, int maxLineLength) {
         if (maxLineLength < 1) {
@@ -60,54 +70,82 @@ public final class LineFramer {
     /**
      * Takes ownership of {@code bytes}, the backend's next read; then {@link #next()} gives its lines one by one, so
      * a caller can stop while the client is not writable (a read of short lines is many messages) and go on later.
-     *
-     * @throws IllegalStateException        when the previous read still has lines to take
-     * @throws InvalidBackendTextException  on a text route, when the output is not UTF-8
+     * On a text route, a read with bytes that are not UTF-8 is cut before the first of them; {@link #next()} raises
+     * {@link InvalidBackendTextException} after the complete lines before it, and later reads are dropped.
      */
+    @Override
     public void offer(ByteBuf bytes) {
-        if (pending != null) {
-            bytes.release();
-            throw new IllegalStateException("offer before the previous read's lines were all taken");
+        if (refused) {
+            bytes.release(); // the session is closing for what came before
+            return;
         }
         int from = bytes.readerIndex();
         int to = bytes.writerIndex();
         if (kind == Kind.TEXT) {
             int bad = utf8.feed(bytes, from, to);
             if (bad >= 0) {
-                bytes.release();
                 long offset = consumed + bad - from;
-                throw new InvalidBackendTextException(
+                notUtf8 = new InvalidBackendTextException(
                         "backend output is not UTF-8 at byte %d; %s".formatted(offset, HINT), offset, null);
+                refused = true;
+                bytes.writerIndex(bad);
+                to = bad;
             }
         }
         consumed += to - from;
-        pending = bytes;
+        if (pending == null) {
+            pending = bytes;
+        } else {
+            if (queued == null) {
+                queued = new ArrayDeque<>(4);
+            }
+            queued.add(bytes);
+        }
     }
 
     /**
-     * The message of the next complete line of the offered read, or null when it has none left (its unfinished last
-     * line is then held for the next read, and the read released).
+     * The message of the next complete line of the offered reads, or null when they have none left (the unfinished
+     * last line is then held for the next read, and the reads released).
      *
-     * @throws LineTooLongException when a line exceeds {@code max-line-length}
+     * @throws LineTooLongException        when a line exceeds {@code max-line-length}
+     * @throws InvalidBackendTextException on a text route, after the complete lines before bytes that are not UTF-8
      */
+    @Override
     public WebSocketFrame next() {
-        if (pending == null) {
-            return null;
+        while (pending != null) {
+            WebSocketFrame line = nextOfPending();
+            if (line != null) {
+                return line;
+            }
+            pending = queued == null ? null : queued.poll();
         }
+        InvalidBackendTextException failure = notUtf8;
+        if (failure != null) {
+            notUtf8 = null;
+            release();
+            throw failure;
+        }
+        return null;
+    }
+
+    /** The next line of {@code pending}, or null when it has none left (its rest held, the read released). */
+    private WebSocketFrame nextOfPending() {
         int start = pending.readerIndex();
         int to = pending.writerIndex();
         int newline = pending.indexOf(start, to, (byte) '\n');
         try {
             if (newline < 0) {
                 hold(pending, start, to);
-                releasePending();
+                pending.release();
                 return null;
             }
             ByteBuf line = line(pending, start, newline);
             pending.readerIndex(newline + 1);
             return message(line);
         } catch (LineTooLongException e) {
-            releasePending();
+            refused = true;
+            notUtf8 = null;
+            release();
             throw e;
         }
     }
@@ -202,9 +240,13 @@ public final class LineFramer {
      *
      * @throws InvalidBackendTextException on a text route, when the output ended inside a UTF-8 sequence
      */
+    @Override
     public WebSocketFrame finish() {
-        if (pending != null) {
+        if (pending != null || queued != null && !queued.isEmpty()) {
             throw new IllegalStateException("finish before the last read's lines were all taken");
+        }
+        if (refused) {
+            return null;
         }
         if (kind == Kind.TEXT && !utf8.isComplete()) {
             release();
@@ -219,9 +261,14 @@ public final class LineFramer {
         return message(last);
     }
 
-    /** Releases the pending read and a held partial line; called once when the session ends. Idempotent. */
+    /** Releases untaken reads and a held partial line; called once when the session ends. Idempotent. */
+    @Override
     public void release() {
         releasePending();
+        if (queued != null) {
+            queued.forEach(ByteBuf::release);
+            queued.clear();
+        }
         if (held != null) {
             held.release();
             held = null;

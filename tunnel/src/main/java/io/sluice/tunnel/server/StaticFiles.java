@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -14,7 +15,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,7 +31,10 @@ import java.util.Map;
  * symlinks, the real path must stay inside the root), no dotfiles (404 for any name starting with {@code .}),
  * {@code index.html} for directories, a content type by extension. The body is a {@link DefaultFileRegion} (sendfile;
  * the kernel copies and the event loop never reads the file). The path checks do a few stat calls on the loop, which is
- * what every event-driven file server does; they do not read file contents. Thread-safe (immutable).
+ * what every event-driven file server does; they do not read file contents. Over TLS the bytes must pass through the
+ * SslHandler, so sendfile cannot be used: the file is read in 8 KiB chunks by a {@link ChunkedWriteHandler} (added
+ * to the connection on its first file), which reads the next chunk only while the connection is writable, as
+ * Netty's own static file server does. Thread-safe (immutable).
  */
 final class StaticFiles {
     private static final Map<String, String> TYPES = Map.ofEntries(
@@ -82,15 +90,36 @@ final class StaticFiles {
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.write(response);
-        if (!head && length > 0) {
-            ctx.write(new DefaultFileRegion(file.toFile(), 0, length));
+        ChannelFuture last;
+        if (!head && length > 0 && ctx.pipeline().get(SslHandler.class) != null) {
+            last = writeChunked(ctx, response, file, length);
+        } else {
+            ctx.write(response);
+            if (!head && length > 0) {
+                ctx.write(new DefaultFileRegion(file.toFile(), 0, length));
+            }
+            last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         if (!keepAlive) {
             last.addListener(ChannelFutureListener.CLOSE);
         }
         return last;
+    }
+
+    private static ChannelFuture writeChunked(ChannelHandlerContext ctx, HttpResponse response, Path file,
+                                              long length) {
+        ChunkedFile chunks;
+        try {
+            chunks = new ChunkedFile(new RandomAccessFile(file.toFile(), "r"), 0, length, 8192);
+        } catch (IOException e) {
+            return ctx.writeAndFlush(HttpResponses.error(HttpResponseStatus.NOT_FOUND, "not found"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+            ctx.pipeline().addBefore(ctx.name(), "chunked-files", new ChunkedWriteHandler());
+        }
+        ctx.write(response);
+        return ctx.writeAndFlush(new HttpChunkedInput(chunks));
     }
 
     /**

@@ -5,10 +5,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.sluice.tunnel.tls.ServerTlsContext;
 
 /**
- * Sets up a new client connection for its HTTP phase: codec, the refusal of upgrade requests that announce a body, a
- * small aggregator (upgrade requests are bodiless GETs) and the {@link UpgradeHandler}. Thread-safe (stateless apart from the shared context).
+ * Sets up a new client connection for its HTTP phase: TLS first when the listener has it, then the codec, the refusal
+ * of upgrade requests that announce a body, a small aggregator (upgrade requests are bodiless GETs) and the
+ * {@link UpgradeHandler}. Thread-safe (stateless apart from the shared context).
  */
 final class TunnelInitializer extends ChannelInitializer<Channel> {
     /** Largest request body we aggregate; requests here are GETs, so anything near this is not ours. */
@@ -16,10 +18,13 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
 
     private final ServerContext server;
     private final ChannelGroup clients;
+    /** Null for plain ws://. */
+    private final ServerTlsContext tls;
 
-    TunnelInitializer(ServerContext server, ChannelGroup clients) {
+    TunnelInitializer(ServerContext server, ChannelGroup clients, ServerTlsContext tls) {
         this.server = server;
         this.clients = clients;
+        this.tls = tls;
     }
 
     @Override
@@ -27,6 +32,12 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         // Reads are demand-driven from the first byte: UpgradeHandler reads only while responses fit the water mark.
         ch.config().setAutoRead(false);
+        if (tls != null) {
+            // In front of everything; it reads on its own until the handshake is done, then only on demand. The
+            // UpgradeHandler's max-connections count and handshake timer start at the TCP accept, so a TLS
+            // handshake is counted and bounded like the HTTP request that follows it.
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+        }
         ch.pipeline()
                 .addLast("http-codec", new HttpServerCodec())
                 .addLast("bodiless-upgrade", new BodilessUpgradeHandler())

@@ -7,18 +7,24 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.spawner.registry.Registry;
+import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.ClientFrameHandler;
-import io.sluice.tunnel.session.Framing;
+import io.sluice.tunnel.session.SessionObserver;
 import io.sluice.tunnel.session.TunnelStats;
+import io.sluice.tunnel.tls.ServerTlsContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +43,7 @@ public final class TunnelServer implements AutoCloseable {
 
     private final SluiceConfig config;
     private final Registry registry;
-    private final Framing framing;
-    private final TunnelStats stats = new TunnelStats();
+    private final TunnelStats stats;
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backends = new DefaultChannelGroup("sluice-backends", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
@@ -47,29 +52,39 @@ public final class TunnelServer implements AutoCloseable {
     private Channel serverChannel;
 
     public TunnelServer(SluiceConfig config, Registry registry) {
-        this(config, registry, FrameFraming.INSTANCE);
+        this(config, registry, SessionObserver.NONE);
     }
 
-    TunnelServer(SluiceConfig config, Registry registry, Framing framing) {
+    /** A server whose sessions' opens, ends and refusals are told to {@code observer} (status, metrics, log). */
+    public TunnelServer(SluiceConfig config, Registry registry, SessionObserver observer) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.framing = Objects.requireNonNull(framing, "framing");
+        this.stats = new TunnelStats(observer);
     }
 
     /**
-     * Binds {@code server.bind:server.port} (0 = any free port), logs "listening on ws://HOST:PORT" and returns the
-     * bound address.
+     * Binds {@code server.bind:server.port} (0 = any free port), logs "listening on ws://HOST:PORT" (wss:// with
+     * TLS) and returns the bound address.
      *
-     * @throws IOException when the address cannot be bound (port in use, no such address) or the document root
-     *                     cannot be read; the message names the address or path
+     * @throws IOException when the address cannot be bound (port in use, no such address), the document root
+     *                     cannot be read, the TLS library refuses the certificate, or a per-connection route needs
+     *                     the epoll transport where it does not load; the message names the address, path, option or
+     *                     route
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (state != State.NEW) {
             throw new IllegalStateException("tunnel server must be new to start; currently " + state);
         }
+        String unsupported = Transports.unsupported(config, Transports.nativeEpoll());
+        if (unsupported != null) {
+            state = State.STOPPED;
+            throw new IOException(unsupported);
+        }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
+        ServerTlsContext tls = tls(config);
+        warnAboutUnservedDevConsoles();
         ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
-                new SocketBackendConnector(backends), framing, stats,
+                new SocketBackendConnector(backends), stats,
                 new ConnectionCap(config.server().maxConnections()));
         bossGroup = Transports.newGroup(1, "sluice-accept");
         workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
@@ -80,7 +95,7 @@ public final class TunnelServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new TunnelInitializer(context, clients));
+                .childHandler(new TunnelInitializer(context, clients, tls));
         Transports.keepAlive(bootstrap, config.server().tcpKeepalive());
         String host = config.server().bind();
         int port = config.server().port();
@@ -93,8 +108,20 @@ public final class TunnelServer implements AutoCloseable {
         }
         state = State.RUNNING;
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("listening on ws://{}:{} ({} transport)", bound.getHostString(), bound.getPort(), Transports.name());
+        LOG.info("listening on {}://{}:{} ({} transport)", config.server().scheme(), bound.getHostString(),
+                bound.getPort(), Transports.name());
         return bound;
+    }
+
+    /** A dev console lets whoever loads it talk to the backend: it is served on a loopback bind only. */
+    private void warnAboutUnservedDevConsoles() {
+        for (RouteSpec route : config.routes()) {
+            if (route.devConsole() && !config.servesDevConsole(route)) {
+                LOG.warn("route {}: dev-console is not served: server.bind {} is not a loopback address, and the "
+                        + "console lets anyone who can load it talk to the backend. Bind 127.0.0.1 (or reach it "
+                        + "through an SSH tunnel) to use it", route.key(), config.server().bind());
+            }
+        }
     }
 
     private static StaticFiles staticFiles(Path documentRoot) throws IOException {
@@ -105,6 +132,18 @@ public final class TunnelServer implements AutoCloseable {
             return new StaticFiles(documentRoot.toRealPath());
         } catch (IOException e) {
             throw new IOException("server.document-root %s cannot be used: %s".formatted(documentRoot, e), e);
+        }
+    }
+
+    private static ServerTlsContext tls(SluiceConfig config) throws IOException {
+        if (config.server().tls() == null) {
+            return null;
+        }
+        try {
+            return ServerTlsContext.build(config.server().tls(), config.server().handshakeTimeout());
+        } catch (SSLException e) {
+            throw new IOException("server.tls: the TLS library refused the certificate or key: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -154,6 +193,15 @@ public final class TunnelServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** The event loops that relay tunnels (for their queue gauges); empty before start. */
+    public synchronized List<EventExecutor> eventLoops() {
+        List<EventExecutor> loops = new ArrayList<>();
+        if (workerGroup != null) {
+            workerGroup.forEach(loops::add);
+        }
+        return loops;
     }
 
     /** Live counters; safe from any thread. */

@@ -3,6 +3,7 @@ package io.sluice.tunnel.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -22,10 +24,14 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.SessionRequest;
+import io.sluice.tunnel.cgi.CgiEnvironment;
+import io.sluice.tunnel.cgi.CgiRequest;
+import io.sluice.tunnel.cgi.CgiSession;
+import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
+import io.sluice.tunnel.tls.ClientTls;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.CloseReason;
-import io.sluice.tunnel.session.SessionIds;
 import io.sluice.tunnel.session.TunnelSession;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -35,11 +41,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The HTTP phase of one client connection: static files or 404 for plain requests; for an upgrade, the checks (route,
- * origin, version, key), then acquire and connect, and only then the 101 and the switch to WebSocket framing. Enforces
+ * The HTTP phase of one client connection: a route's dev console, static files or 404 for plain requests; for an
+ * upgrade, the checks (route, origin, version, key), then acquire and connect, and only then the 101 and the switch to
+ * WebSocket framing. Enforces
  * {@code max-connections} (503 and close at once) and {@code handshake-timeout} (a request that does not complete, or
  * an upgrade that does not finish, in time closes the connection). AUTO_READ is off: the client is read again only
  * while what it was answered fits the water mark, so pipelined requests whose answers are never read cost at most the
@@ -47,6 +56,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class UpgradeHandler extends ChannelInboundHandlerAdapter implements TunnelSession.ConnectListener {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    /** SERVER_SOFTWARE for per-connection programs: the jar's version, as {@code sluice --version} reports it. */
+    private static final String SERVER_SOFTWARE = "sluice/" + Objects.requireNonNullElse(
+            UpgradeHandler.class.getPackage().getImplementationVersion(), "development");
 
     private final ServerContext server;
     private ChannelHandlerContext ctx;
@@ -56,6 +68,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
     private Handshake.Accepted accepted;
     /** Client bytes that arrived after the upgrade request (pipelined frames), replayed into the frame decoder. */
     private CompositeByteBuf early;
+    /** The request URI while an upgrade request is being answered; its refusal is reported to operators. */
+    private String upgradeUri;
 
     UpgradeHandler(ServerContext server) {
         this.server = server;
@@ -122,13 +136,20 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         if (session != null) {
             return; // an upgrade is in progress; nothing else is read until it ends
         }
+        upgradeUri = Handshake.isUpgrade(request) ? request.uri() : null;
         if (!request.decoderResult().isSuccess()) {
             reject(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;
         }
         Handshake.Verdict verdict = Handshake.check(request, server.routes());
         if (verdict instanceof Handshake.NotUpgrade plain) {
-            serveStatic(request, plain.path());
+            RouteSpec console = server.devConsoleFor(plain.path());
+            if (console != null && (request.method().equals(HttpMethod.GET)
+                    || request.method().equals(HttpMethod.HEAD))) {
+                serveDevConsole(request, console);
+            } else {
+                serveStatic(request, plain.path());
+            }
         } else if (verdict instanceof Handshake.Rejected rejected) {
             reject(rejected.status(), rejected.text());
         } else {
@@ -141,9 +162,27 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
             reject(HttpResponseStatus.NOT_FOUND, "not found");
             return;
         }
+        answer(() -> server.staticFiles().serve(ctx, request, path));
+    }
+
+    /** The route's {@code dev-console} page (only routes that ask for it, on a loopback bind). */
+    private void serveDevConsole(FullHttpRequest request, RouteSpec route) {
+        answer(() -> {
+            FullHttpResponse page = DevConsole.page(route, request.method().equals(HttpMethod.GET));
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (!keepAlive) {
+                page.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            ChannelFuture sent = ctx.writeAndFlush(page);
+            return keepAlive ? sent : sent.addListener(ChannelFutureListener.CLOSE);
+        });
+    }
+
+    /** Sends a plain HTTP answer; once it is out, a keep-alive connection must send its next request in time. */
+    private void answer(Supplier<ChannelFuture> send) {
         cancelHandshakeTimer(); // a large download may outlast the handshake timeout
         responsesInFlight++;
-        ChannelFuture done = server.staticFiles().serve(ctx, request, path);
+        ChannelFuture done = send.get();
         ChannelOutboundBuffer queued = ctx.channel().unsafe().outboundBuffer();
         if (queued != null) {
             server.stats().httpPending(queued.totalPendingWriteBytes());
@@ -170,14 +209,43 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         ChannelPipeline pipeline = ctx.pipeline();
         ctx.channel().config().setAutoRead(false);
         session = new TunnelSession(ctx.channel(), verdict.route().key(), verdict.format(),
-                server.settingsFor(verdict.route()), server.connector(), server.framing(), server.stats());
+                server.settingsFor(verdict.route()), server.connector(), server.framingFor(verdict.route()),
+                server.stats());
         // Stop HTTP parsing now: anything after the request is WebSocket frames. Removing the decoder hands its
         // leftover bytes (frames sent in the same packet as the request) to channelRead at once, which keeps them
         // for the frame decoder only because the session above already exists.
         pipeline.remove(HttpObjectAggregator.class);
         pipeline.get(HttpServerCodec.class).removeInboundHandler();
-        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), SessionIds.next(), key,
-                List::of), this);
+        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), session.id(), key,
+                programEnvironment(request, verdict, session.id())), this);
+    }
+
+    /**
+     * The CGI variables of a per-connection route's program, captured from {@code request} now (it is released when
+     * this read ends) and encoded only if the spawner asks, which it does once, when it spawns the session's program.
+     * Other routes pay nothing.
+     */
+    private Supplier<List<byte[]>> programEnvironment(FullHttpRequest request, Handshake.Accepted verdict,
+                                                      String sessionId) {
+        RouteSpec route = verdict.route();
+        if (route.cgi() == null) {
+            return List::of;
+        }
+        String path = verdict.path().bytes();
+        String key = new String(route.key().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        // A prefix route reached through map-extensions did not match by its prefix: the whole path is the script.
+        boolean prefix = route.isPrefix() && path.startsWith(key);
+        CgiRequest facts = CgiRequest.of(request, inet(ctx.channel().localAddress()),
+                inet(ctx.channel().remoteAddress()), path, key, prefix);
+        CgiSession session = new CgiSession(route.key(), sessionId, route.cgi().passCredentials(), SERVER_SOFTWARE,
+                ClientTls.of(ctx.channel()));
+        return () -> CgiEnvironment.entries(facts, session);
+    }
+
+    /** A TCP connection's address; anything else (an embedded test channel) reads as 0.0.0.0 port 0. */
+    private static InetSocketAddress inet(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet
+                : new InetSocketAddress(0);
     }
 
     private SelectionKey selectionKey(FullHttpRequest request, Handshake.Accepted verdict) {
@@ -243,6 +311,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
         }
         cancelHandshakeTimer();
+        if (upgradeUri != null) {
+            server.refused(ctx.channel(), upgradeUri, status, text);
+        }
         HttpResponses.sendAndClose(ctx, response);
     }
 

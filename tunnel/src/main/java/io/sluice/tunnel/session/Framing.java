@@ -1,12 +1,15 @@
 package io.sluice.tunnel.session;
 
-import io.sluice.tunnel.frame.BackendFramer;
+import io.sluice.tunnel.frame.BackendMessages;
 
-/** Makes the per-session payload converters for a {@link WireFormat}. Thread-safe (stateless). */
+/**
+ * Makes the per-session payload converters of one route's {@code framing} for a {@link WireFormat}. Thread-safe
+ * (stateless, or immutable settings such as {@code max-line-length}).
+ */
 public interface Framing {
 
-    /** A fresh framer for backend → client bytes. */
-    BackendFramer backendFramer(WireFormat format);
+    /** Fresh converter of backend → client bytes into messages. */
+    BackendMessages backendMessages(WireFormat format);
 
     /** A fresh decoder for client → backend payloads. */
     ClientPayloadDecoder clientDecoder(WireFormat format);

@@ -10,9 +10,11 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import io.sluice.tunnel.frame.BackendFramer;
+import io.sluice.tunnel.frame.BackendMessages;
 import io.sluice.tunnel.frame.InvalidBackendTextException;
 import io.sluice.tunnel.frame.InvalidBase64Exception;
+import io.sluice.tunnel.frame.LineTooLongException;
+import io.sluice.tunnel.frame.NewlineInMessageException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,18 +24,25 @@ import org.slf4j.LoggerFactory;
  * Moves bytes between the two channels of one session with demand-driven reads: each side reads again only when
  * the other side is writable (the client also only while its own outbound buffer is below the high water mark,
  * since PINGs make PONGs for it), flushes once per read batch, and drains (then says goodbye) when the session
- * closes.
+ * closes. Backend reads become messages that are taken one at a time while the client is writable
+ * ({@link BackendMessages}): a read of many short lines goes out as far as the client takes it, the rest when it
+ * is writable again, and the backend is read again only once every message of its reads went out.
  *
  * <p>Threading: confined to the session's event loop (both channels share it), so no locks and no volatile.
  */
 final class SessionRelay {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRelay.class);
+    /** Every session of a route whose program writes long lines would log this: one WARN per 10 s. */
+    private static final LogThrottle LINE_TOO_LONG_LOG = new LogThrottle(TimeUnit.SECONDS.toNanos(10));
 
     private final TunnelSession session;
     private final Channel client;
     private final TunnelStats stats;
+    private final SessionRecord record;
     private Channel backend;
-    private BackendFramer framer;
+    private BackendMessages messages;
+    /** Messages of earlier backend reads may still wait for the client to become writable. */
+    private boolean messagesWaiting;
     private ClientPayloadDecoder decoder = ClientPayloadDecoder.IDENTITY;
     private boolean backendDirty;
     private boolean clientDirty;
@@ -47,14 +56,15 @@ final class SessionRelay {
         this.session = session;
         this.client = client;
         this.stats = stats;
+        this.record = session.record();
     }
 
     void backend(Channel backend) {
         this.backend = backend;
     }
 
-    void start(BackendFramer framer, ClientPayloadDecoder decoder) {
-        this.framer = framer;
+    void start(BackendMessages messages, ClientPayloadDecoder decoder) {
+        this.messages = messages;
         this.decoder = decoder;
     }
 
@@ -68,6 +78,7 @@ final class SessionRelay {
             payload.release();
             return;
         }
+        record.countFromClient(payload.readableBytes(), endOfMessage);
         ByteBuf bytes;
         try {
             bytes = decoder.decode(payload, endOfMessage);
@@ -75,6 +86,10 @@ final class SessionRelay {
             LOG.debug("route={} client={} sent invalid base64: {}", session.route(), client.remoteAddress(),
                     e.getMessage());
             session.close(CloseReason.CLIENT_NOT_BASE64);
+            return;
+        } catch (NewlineInMessageException e) {
+            LOG.debug("route={} client={}: {}", session.route(), client.remoteAddress(), e.getMessage());
+            session.close(CloseReason.CLIENT_NEWLINE);
             return;
         }
         if (bytes == null) {
@@ -149,35 +164,54 @@ final class SessionRelay {
         }
     }
 
-    /** Backend bytes (owned): framed for the client. */
+    /** Backend bytes (owned): made into messages for the client, sent as far as the client is writable. */
     void fromBackend(ByteBuf bytes) {
         if (!open()) {
             bytes.release(); // closing: the client already has (or is getting) its CLOSE
             return;
         }
-        WebSocketFrame frame;
+        record.countToClient(bytes.readableBytes());
+        messages.offer(bytes);
+        sendBackendMessages();
+    }
+
+    /**
+     * Writes the backend's waiting messages while the client is writable; a failure of the output (not UTF-8, a line
+     * too long) closes the session after the valid messages before it.
+     */
+    private void sendBackendMessages() {
         try {
-            frame = framer.frame(bytes);
-        } catch (InvalidBackendTextException e) {
-            WebSocketFrame validPrefix = e.validPrefix();
-            if (validPrefix != null) {
-                client.write(validPrefix, client.voidPromise()); // the CLOSE follows it
+            while (client.isWritable()) {
+                WebSocketFrame frame = messages.next();
+                if (frame == null) {
+                    messagesWaiting = false;
+                    return;
+                }
+                client.write(frame, client.voidPromise());
+                record.countMessageToClient();
                 clientDirty = true;
             }
-            warnNotUtf8(e);
-            session.close(CloseReason.BACKEND_NOT_UTF8);
-            return;
+            messagesWaiting = true;
+        } catch (InvalidBackendTextException | LineTooLongException e) {
+            messagesWaiting = false;
+            backendOutputRefused(e);
         }
-        if (frame != null) {
-            client.write(frame, client.voidPromise());
-            clientDirty = true;
+    }
+
+    private void backendOutputRefused(RuntimeException e) {
+        if (e instanceof LineTooLongException tooLong) {
+            warnLineTooLong(tooLong);
+            session.close(CloseReason.LINE_TOO_LONG);
+        } else {
+            warnNotUtf8((InvalidBackendTextException) e);
+            session.close(CloseReason.BACKEND_NOT_UTF8);
         }
     }
 
     void backendReadComplete() {
         flushClient();
         if (open()) {
-            if (client.isWritable()) {
+            if (!messagesWaiting && client.isWritable()) {
                 backend.read();
             }
         } else if (session.state() == SessionState.CLOSING && backend.isActive()) {
@@ -187,32 +221,32 @@ final class SessionRelay {
 
     void clientWritabilityChanged() {
         if (open() && client.isWritable()) {
-            backend.read();
-            readClientIfBothWritable();
+            if (messagesWaiting) {
+                sendBackendMessages();
+                flushClient();
+            }
+            if (open() && !messagesWaiting) {
+                backend.read();
+            }
+            if (open()) {
+                readClientIfBothWritable();
+            }
         }
     }
 
     /**
-     * Sends the client its CLOSE after everything already queued for it; returns the code really sent (a text
-     * route whose backend ended inside a UTF-8 sequence gets 1011 instead of 1000).
+     * Sends the client its CLOSE with {@code text} as its reason after everything already queued for it; returns the
+     * code really sent (a text route whose backend ended inside a UTF-8 sequence gets 1011 instead of 1000).
      */
-    int sayGoodbyeToClient(CloseReason reason, int code, Duration linger) {
+    int sayGoodbyeToClient(CloseReason reason, int code, String text, Duration linger) {
         flushBackend();
         if (code < 0 || !client.isActive()) {
             return code;
         }
-        String text = reason.text();
-        if (reason == CloseReason.BACKEND_EOF) {
-            try {
-                WebSocketFrame tail = framer.finish();
-                if (tail != null) {
-                    client.write(tail, client.voidPromise());
-                }
-            } catch (InvalidBackendTextException e) {
-                warnNotUtf8(e);
-                code = CloseReason.BACKEND_NOT_UTF8.code();
-                text = CloseReason.BACKEND_NOT_UTF8.text();
-            }
+        CloseReason refused = sendEveryBackendMessage(reason == CloseReason.BACKEND_EOF);
+        if (refused != null && reason == CloseReason.BACKEND_EOF) {
+            code = refused.code();
+            text = refused.text();
         }
         recordClientPending();
         boolean clientInitiated = reason == CloseReason.CLIENT_CLOSE;
@@ -226,6 +260,35 @@ final class SessionRelay {
         });
         clientDirty = false;
         return code;
+    }
+
+    /**
+     * Before the CLOSE: every message still waiting, whatever the client's writability (at most what the last reads
+     * held), and at the backend's end what its framing held back (a last line without newline). Returns the reason
+     * that replaces a clean end when that output is refused, else null.
+     */
+    private CloseReason sendEveryBackendMessage(boolean backendEnded) {
+        if (messages == null) {
+            return null;
+        }
+        try {
+            for (WebSocketFrame frame; (frame = messages.next()) != null; ) {
+                client.write(frame, client.voidPromise());
+            }
+            WebSocketFrame tail = backendEnded ? messages.finish() : null;
+            if (tail != null) {
+                client.write(tail, client.voidPromise());
+            }
+            return null;
+        } catch (LineTooLongException e) {
+            warnLineTooLong(e);
+            return CloseReason.LINE_TOO_LONG;
+        } catch (InvalidBackendTextException e) {
+            warnNotUtf8(e);
+            return CloseReason.BACKEND_NOT_UTF8;
+        } finally {
+            messagesWaiting = false;
+        }
     }
 
     /** The client's CLOSE reply to ours arrived: the handshake is complete. */
@@ -264,8 +327,8 @@ final class SessionRelay {
             pendingPong.release();
             pendingPong = null;
         }
-        if (framer != null) {
-            framer.release();
+        if (messages != null) {
+            messages.release();
         }
         decoder.release();
     }
@@ -307,6 +370,12 @@ final class SessionRelay {
         LOG.warn("route={} backend={} sent bytes that are not UTF-8 on a text route ({}); closing with 1011. "
                 + "If this backend sends binary data, set 'frame-type: binary' for route {}",
                 session.route(), backend.remoteAddress(), e.getMessage(), session.route());
+    }
+
+    private void warnLineTooLong(LineTooLongException e) {
+        LINE_TOO_LONG_LOG.warn(LOG, "route={} backend={} wrote a line longer than max-line-length ({} bytes); "
+                + "closing with 1009. Raise max-line-length for route {} if its lines are that long",
+                session.route(), backend.remoteAddress(), e.maxLineLength(), session.route());
     }
 
     static void release(Object msg) {

@@ -8,8 +8,10 @@ import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SessionRequest;
+import io.sluice.spawner.registry.StartFailure;
 import io.sluice.spawner.registry.Unavailable;
-import io.sluice.tunnel.frame.BackendFramer;
+import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.tunnel.tls.ClientTls;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +52,7 @@ public final class TunnelSession {
     private final BackendConnector connector;
     private final Framing framing;
     private final TunnelStats stats;
+    private final SessionRecord record;
     private final SessionRelay relay;
     private final SessionTimers timers;
 
@@ -61,6 +64,7 @@ public final class TunnelSession {
     private String lastFailure = "";
     private CloseReason closeReason;
     private int closeCode;
+    private String closeText;
     private int openChannels;
     private ScheduledFuture<?> forceClose;
 
@@ -73,6 +77,7 @@ public final class TunnelSession {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.framing = Objects.requireNonNull(framing, "framing");
         this.stats = Objects.requireNonNull(stats, "stats");
+        this.record = stats.newRecord(route, client.remoteAddress());
         this.relay = new SessionRelay(this, client, stats);
         this.timers = new SessionTimers(this, client, settings);
     }
@@ -83,6 +88,14 @@ public final class TunnelSession {
 
     public WireFormat format() {
         return format;
+    }
+
+    /**
+     * This session's id ({@link SessionIds}), the one operators and backends see: access log, /status, the PROXY v2
+     * header and a per-connection program's {@code SLUICE_SESSION_ID}.
+     */
+    public String id() {
+        return record.id();
     }
 
     /** The handler to install on the client channel after the 101. */
@@ -120,8 +133,9 @@ public final class TunnelSession {
     /**
      * A worker started on demand ({@code min-procs: 0}, a per-key worker) listens only once the supervisor spawned
      * it: wait for that, bounded by the lease's start timeout ({@code start-timeout}, else {@code connect-timeout}),
-     * without blocking the loop. Its failure counts as a failed connect; running out of time is a 503 at once, since
-     * another attempt would wait for the same start.
+     * without blocking the loop. Its failure counts as a failed connect, unless the spawner says another attempt would
+     * fail alike ({@link StartFailure}: a per-connection program that cannot be spawned), which is a 503 at once with
+     * its reason; running out of time is a 503 at once too, since another attempt would wait for the same start.
      */
     private void awaitReady(CompletableFuture<Void> ready, Registry registry, SessionRequest request,
                             ConnectListener listener) {
@@ -142,11 +156,26 @@ public final class TunnelSession {
         if (lease != waitingFor || state != SessionState.CONNECTING || connecting != null) {
             return; // already connecting, timed out, or abandoned
         }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
         if (failure == null) {
             startConnect(registry, request, listener);
+        } else if (cause instanceof StartFailure refused) {
+            startRefused(refused, listener);
         } else {
             attemptFailed(failure, registry, request, listener);
         }
+    }
+
+    /** The backend could not be started for this session, and trying again would fail alike: 503 with its reason. */
+    private void startRefused(StartFailure refused, ConnectListener listener) {
+        Lease failed = lease;
+        lease = null;
+        failed.close();
+        stats.connectFailed(route, true);
+        LOG.debug("route={} backend={}: not started: {}", route, failed.backendName(),
+                refused.getCause() == null ? refused.getMessage() : refused.getCause().getMessage());
+        failConnect(listener, refused.getMessage());
     }
 
     private void startTimedOut(Lease waitingFor, long timeoutMs, ConnectListener listener) {
@@ -181,14 +210,17 @@ public final class TunnelSession {
             if (lease.proxyProtocol()) {
                 // Before any client byte: the relay reads the client only once the session is open.
                 backend.writeAndFlush(ProxyHeaderV2.encode(backend.alloc(), client.remoteAddress(),
-                        client.localAddress(), request.selection().authority(), request.sessionId()));
+                        client.localAddress(), request.selection().authority(), request.sessionId(),
+                        ClientTls.of(client)));
             }
             relay.backend(backend);
             lease.connected();
             listener.connected(this);
             return;
         }
-        if (!ConnectFailure.blamesBackend(f.cause())) {
+        // A per-connection program's channel is built, not connected: its failure is ours, and another attempt
+        // would spawn another program for nothing.
+        if (lease.address() instanceof BackendAddress.Stdio || !ConnectFailure.blamesBackend(f.cause())) {
             failedOnOurSide(f.cause(), listener);
             return;
         }
@@ -205,6 +237,7 @@ public final class TunnelSession {
         Lease failed = lease;
         lease = null;
         failed.close();
+        stats.connectFailed(route, false);
         LOCAL_FAILURE_LOG.warn(LOG, "route={} backend={}: cannot open a backend connection on Sluice's side ({}); "
                         + "answering 503 and leaving the worker in rotation. If this says \"Too many open files\", "
                         + "raise Sluice's descriptor limit (ulimit -n) or lower max-connections",
@@ -219,6 +252,7 @@ public final class TunnelSession {
         LOG.debug("route={} backend={} connect attempt {} failed: {}", route, lease.address().describe(), attempts,
                 lastFailure);
         lease.connectFailed(cause);
+        stats.connectFailed(route, true);
         lease = null;
         if (attempts >= MAX_CONNECT_ATTEMPTS) {
             // The cause names internal addresses: the log gets it, the client only the route and the count.
@@ -243,8 +277,8 @@ public final class TunnelSession {
     /** The 101 is written and the pipeline switched: start relaying. */
     public void open() {
         moveTo(SessionState.OPEN, "101 sent");
-        stats.opened();
-        relay.start(framing.backendFramer(format), framing.clientDecoder(format));
+        stats.opened(record.opened(lease));
+        relay.start(framing.backendMessages(format), framing.clientDecoder(format));
         timers.start();
         LOG.debug("session open route={} backend={} client={} format={}", route, lease.address().describe(),
                 client.remoteAddress(), format);
@@ -259,7 +293,7 @@ public final class TunnelSession {
     public void close(CloseReason reason) {
         switch (state) {
             case ACQUIRING, CONNECTING -> abandonConnect(reason);
-            case OPEN -> beginClosing(reason, reason.code());
+            case OPEN -> beginClosing(reason, reason.code(), reason.text());
             case CLOSING, CLOSED -> {
             }
         }
@@ -277,7 +311,17 @@ public final class TunnelSession {
     /** The client sent CLOSE with {@code code} (-1 when it carried none): echo it, then close. */
     void clientClosed(int code) {
         if (state == SessionState.OPEN) {
-            beginClosing(CloseReason.CLIENT_CLOSE, code > 0 ? code : 1000);
+            beginClosing(CloseReason.CLIENT_CLOSE, code > 0 ? code : 1000, CloseReason.CLIENT_CLOSE.text());
+        }
+    }
+
+    /**
+     * The worker process behind the backend failed while carrying this session: 1011, with how it ended as the close
+     * reason ("exit 3", "killed by SIGSEGV"; a WebSocket close reason holds at most 123 bytes).
+     */
+    void workerFailed(String how) {
+        if (state == SessionState.OPEN) {
+            beginClosing(CloseReason.WORKER_FAILED, CloseReason.WORKER_FAILED.code(), CloseReason.fitText(how));
         }
     }
 
@@ -293,14 +337,15 @@ public final class TunnelSession {
         client.close();
     }
 
-    private void beginClosing(CloseReason reason, int code) {
+    private void beginClosing(CloseReason reason, int code, String text) {
         closeReason = reason;
         closeCode = code;
+        closeText = text;
         moveTo(SessionState.CLOSING, reason.name());
         timers.cancel();
         long timeoutMs = Math.max(settings.closeTimeout().toMillis(), 1);
         forceClose = client.eventLoop().schedule(this::forceClose, timeoutMs, TimeUnit.MILLISECONDS);
-        closeCode = relay.sayGoodbyeToClient(reason, code, settings.linger());
+        closeCode = relay.sayGoodbyeToClient(reason, code, text, settings.linger());
         relay.releaseBackend(reason.backend(), settings.linger());
         // Last: a channel that is already closed runs its listener at once.
         openChannels = 2;
@@ -322,9 +367,9 @@ public final class TunnelSession {
         relay.release();
         lease.close();
         moveTo(SessionState.CLOSED, closeReason.name());
-        stats.closed();
-        LOG.debug("session closed route={} backend={} client={} reason={} code={}", route,
-                lease.address().describe(), client.remoteAddress(), closeReason, closeCode);
+        stats.closed(record.closed(closeReason, closeCode));
+        LOG.debug("session closed route={} backend={} client={} reason={} code={} text={}", route,
+                lease.address().describe(), client.remoteAddress(), closeReason, closeCode, closeText);
     }
 
     private void moveTo(SessionState next, String why) {
@@ -342,6 +387,11 @@ public final class TunnelSession {
 
     Channel backend() {
         return backend;
+    }
+
+    /** What operators learn about this session (its counters are kept by the relay). */
+    SessionRecord record() {
+        return record;
     }
 
     private static String describe(Throwable cause) {

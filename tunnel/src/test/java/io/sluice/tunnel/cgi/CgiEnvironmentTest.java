@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.tunnel.tls.ClientTls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -56,6 +57,42 @@ class CgiEnvironmentTest {
                 "HTTP_ORIGIN=https://example.com",
                 "SLUICE_ROUTE=/chat/",
                 "SLUICE_SESSION_ID=s-42");
+    }
+
+    @Test
+    void aClientOverTlsWithACertificateGetsHttpsAndItsSubject() {
+        ClientTls tls = new ClientTls("TLSv1.3", "TLS_AES_128_GCM_SHA256", "CN=alice,O=Example", "alice",
+                "CN=Example CA,O=Example");
+
+        Map<String, String> env = text(CgiEnvironment.entries(request(headers()),
+                new CgiSession("/r", "s", false, "sluice/dev", tls)));
+
+        assertThat(env).containsEntry("HTTPS", "on")
+                .containsEntry("SSL_PROTOCOL", "TLSv1.3")
+                .containsEntry("SSL_CIPHER", "TLS_AES_128_GCM_SHA256")
+                .containsEntry("SSL_CLIENT_VERIFY", "SUCCESS")
+                .containsEntry("SSL_CLIENT_S_DN", "CN=alice,O=Example")
+                .containsEntry("SSL_CLIENT_S_DN_CN", "alice")
+                .containsEntry("SSL_CLIENT_I_DN", "CN=Example CA,O=Example");
+        assertThat(List.copyOf(env.keySet())).endsWith("SLUICE_ROUTE", "SLUICE_SESSION_ID");
+    }
+
+    @Test
+    void aClientOverTlsWithoutACertificateGetsHttpsButNoSubject() {
+        ClientTls tls = new ClientTls("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", null, null, null);
+
+        Map<String, String> env = text(CgiEnvironment.entries(request(headers()),
+                new CgiSession("/r", "s", false, "sluice/dev", tls)));
+
+        assertThat(env).containsEntry("HTTPS", "on").containsEntry("SSL_CLIENT_VERIFY", "NONE")
+                .doesNotContainKeys("SSL_CLIENT_S_DN", "SSL_CLIENT_S_DN_CN", "SSL_CLIENT_I_DN");
+    }
+
+    @Test
+    void aPlainClientGetsNoTlsVariables() {
+        Map<String, String> env = text(CgiEnvironment.entries(request(headers()), SESSION));
+
+        assertThat(env.keySet()).noneMatch(name -> name.equals("HTTPS") || name.startsWith("SSL_"));
     }
 
     @Test

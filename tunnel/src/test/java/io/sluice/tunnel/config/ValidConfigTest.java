@@ -40,6 +40,53 @@ class ValidConfigTest {
     }
 
     @Test
+    void readsLineFramingFromTheRouteOrFromItsHostsWithA64KiBDefault() throws Exception {
+        SluiceConfig config = load("""
+                wstunnel:
+                  server:
+                    "/long/":
+                      framing: lines
+                      max-line-length: 1MiB
+                      hosts:
+                        - { host: 127.0.0.1, port: 9000 }
+                        - { host: 127.0.0.1, port: 9001, framing: lines }
+                    "/short/":
+                      - { host: 127.0.0.1, port: 9002, framing: lines }
+                      - { host: 127.0.0.1, port: 9003 }
+                    "/stream/":
+                      - { host: 127.0.0.1, port: 9004 }
+                """);
+
+        assertThat(config.route("/long/").orElseThrow().framing()).isEqualTo(MessageFraming.lines(1 << 20));
+        assertThat(config.route("/short/").orElseThrow().framing()).isEqualTo(MessageFraming.lines(64 * 1024));
+        assertThat(config.route("/stream/").orElseThrow().framing()).isEqualTo(MessageFraming.STREAM);
+    }
+
+    @Test
+    void servesTheDevConsoleOnlyWhenAskedAndBoundToLoopback() throws Exception {
+        String routes = """
+                wstunnel:
+                  server:
+                    "/try/":
+                      dev-console: true
+                      hosts: [ { host: 127.0.0.1, port: 9000 } ]
+                    "/plain/": [ { host: 127.0.0.1, port: 9001 } ]
+                """;
+        SluiceConfig loopback = load(routes);
+        assertThat(loopback.servesDevConsole(loopback.route("/try/").orElseThrow())).isTrue();
+        assertThat(loopback.servesDevConsole(loopback.route("/plain/").orElseThrow())).isFalse();
+        for (String bind : new String[] {"localhost", "127.0.0.2", "::1"}) {
+            SluiceConfig config = load("server: { bind: \"" + bind + "\" }\n" + routes);
+            assertThat(config.servesDevConsole(config.route("/try/").orElseThrow())).as(bind).isTrue();
+        }
+        for (String bind : new String[] {"0.0.0.0", "::", "192.168.1.10"}) {
+            SluiceConfig config = load("server: { bind: \"" + bind + "\" }\n" + routes);
+            assertThat(config.route("/try/").orElseThrow().devConsole()).isTrue();
+            assertThat(config.servesDevConsole(config.route("/try/").orElseThrow())).as(bind).isFalse();
+        }
+    }
+
+    @Test
     void readsTcpKeepaliveWithA60sDefaultAnd0ForOff() throws Exception {
         String routes = """
                 wstunnel:

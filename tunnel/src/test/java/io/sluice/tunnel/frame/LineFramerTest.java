@@ -90,8 +90,6 @@ class LineFramerTest {
 
         framer.offer(read);
         assertThat(text(framer.next())).isEqualTo("a");
-        ByteBuf another = source(PooledByteBufAllocator.DEFAULT.directBuffer().writeByte('x'));
-        assertThatThrownBy(() -> framer.offer(another)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(framer::finish).isInstanceOf(IllegalStateException.class);
         assertThat(read.refCnt()).isPositive();
         assertThat(text(framer.next())).isEqualTo("b");
@@ -99,6 +97,28 @@ class LineFramerTest {
         assertThat(read.refCnt()).isZero();
         assertThat(framer.next()).isNull();
         assertThat(text(framer.finish())).isEqualTo("c");
+    }
+
+    @Test
+    void aReadOfferedBeforeTheLastOnesLinesWereTakenWaitsItsTurn() {
+        LineFramer framer = LineFramer.binary(100);
+        ByteBuf first = source(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(
+                "a\nb".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuf second = source(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(
+                "c\nd\n".getBytes(StandardCharsets.US_ASCII)));
+        ByteBuf third = source(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(
+                "e".getBytes(StandardCharsets.US_ASCII)));
+
+        framer.offer(first);
+        assertThat(text(framer.next())).isEqualTo("a");
+        framer.offer(second);
+        framer.offer(third);
+        assertThatThrownBy(framer::finish).isInstanceOf(IllegalStateException.class);
+
+        assertThat(text(framer.next())).isEqualTo("bc");
+        assertThat(text(framer.next())).isEqualTo("d");
+        assertThat(framer.next()).isNull();
+        assertThat(text(framer.finish())).isEqualTo("e");
     }
 
     @Test
@@ -144,16 +164,57 @@ class LineFramerTest {
     }
 
     @Test
-    void textRoutesRefuseOutputThatIsNotUtf8AndOutputEndingInsideACharacter() {
-        assertThatThrownBy(() -> feed(LineFramer.text(100), "ok\n\u00ff\n", StandardCharsets.ISO_8859_1))
-                .isInstanceOf(InvalidBackendTextException.class)
-                .hasMessageStartingWith("backend output is not UTF-8 at byte 3");
+    void textRoutesRefuseOutputThatIsNotUtf8AfterTheCompleteLinesBeforeIt() {
+        LineFramer framer = LineFramer.text(100);
+        framer.offer(source(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(
+                "ok\nfine\nbad \u00ff\nlater\n".getBytes(StandardCharsets.ISO_8859_1))));
 
+        assertThat(text(framer.next())).isEqualTo("ok");
+        assertThat(text(framer.next())).isEqualTo("fine");
+        assertThatThrownBy(framer::next).isInstanceOf(InvalidBackendTextException.class)
+                .hasMessageStartingWith("backend output is not UTF-8 at byte 12");
+        assertThat(framer.next()).isNull();
+        ByteBuf after = source(PooledByteBufAllocator.DEFAULT.directBuffer().writeByte('x'));
+        framer.offer(after);
+        assertThat(after.refCnt()).as("reads after the refusal are dropped").isZero();
+        assertThat(framer.next()).isNull();
+        assertThat(framer.finish()).isNull();
+    }
+
+    @Test
+    void aLineSplitBeforeTheBadByteIsNotSentWhenTheBadByteComesInALaterRead() {
+        LineFramer framer = LineFramer.text(100);
+        assertThat(feed(framer, "one\ntw")).containsExactly("one");
+        framer.offer(source(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(
+                "o \u00ff\n".getBytes(StandardCharsets.ISO_8859_1))));
+
+        assertThatThrownBy(framer::next).isInstanceOf(InvalidBackendTextException.class)
+                .hasMessageStartingWith("backend output is not UTF-8 at byte 8");
+        framer.release();
+    }
+
+    @Test
+    void textRoutesRefuseOutputEndingInsideACharacter() {
         LineFramer cut = LineFramer.text(100);
         byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
         framer(cut, new byte[] {euro[0], euro[1]});
         assertThatThrownBy(cut::finish).isInstanceOf(InvalidBackendTextException.class)
                 .hasMessageStartingWith("backend output ended inside a UTF-8 sequence");
+    }
+
+    @Test
+    void nothingIsFramedAfterALineTooLong() {
+        LineFramer framer = LineFramer.binary(3);
+        framer.offer(source(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(
+                "ab\nabcd\nx\n".getBytes(StandardCharsets.US_ASCII))));
+
+        assertThat(text(framer.next())).isEqualTo("ab");
+        assertThatThrownBy(framer::next).isInstanceOf(LineTooLongException.class);
+        ByteBuf after = source(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(
+                "y\n".getBytes(StandardCharsets.US_ASCII)));
+        framer.offer(after);
+        assertThat(framer.next()).isNull();
+        assertThat(framer.finish()).isNull();
     }
 
     @Test

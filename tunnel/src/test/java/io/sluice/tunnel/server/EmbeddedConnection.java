@@ -32,7 +32,7 @@ final class EmbeddedConnection {
             return backend.newSucceededFuture();
         };
         ServerContext context = new ServerContext(config, new RouteTable(config), null, registry, connector,
-                FrameFraming.INSTANCE, new TunnelStats(), new ConnectionCap(config.server().maxConnections()));
+                new TunnelStats(), new ConnectionCap(config.server().maxConnections()));
         client = new EmbeddedChannel();
         client.freezeTime();
         client.config().setAllocator(alloc);

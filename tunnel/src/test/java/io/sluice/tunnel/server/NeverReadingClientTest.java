@@ -268,8 +268,13 @@ class NeverReadingClientTest {
         // The backend fills the client's outbound buffer; the client answers with nothing but PINGs.
         byte[] ping = frame(0x9, repeat(new byte[] {'p'}, 125));
         byte[] lastPing = frame(0x9, "resumed".getBytes(StandardCharsets.UTF_8));
-        long oneRead = 64 * 1024 + 256; // one backend read as a frame, and one PONG
-        long bound = TunnelServer.WATER_MARK.high() + oneRead;
+        // Netty counts 96 bytes per queued buffer. Beyond the high mark: one backend read as a frame (header and
+        // payload buffers) written while the client was still writable, the PONG that crossed the mark, and the one
+        // latest PONG held while unwritable and written at the end of the read batch.
+        long entry = 96;
+        long oneRead = 64 * 1024 + 14 + 2 * entry;
+        long pong = 2 + 125 + entry;
+        long bound = TunnelServer.WATER_MARK.high() + oneRead + 2 * pong;
         flood = new Flood(out, repeat(ping, 64), lastPing, () -> server.stats().peakClientPendingBytes() > bound);
         flood.start();
 

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.sluice.tunnel.tls.ClientTls;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,33 @@ class ProxyHeaderV2Test {
         assertThat(header).isEqualTo(SIGNATURE + "21" + "00" + "0009" + "02" + "0001" + "68" + "05" + "0002"
                 + "6964");
         embedded.finishAndReleaseAll();
+    }
+
+    @Test
+    void aClientOverTlsWithACertificateAddsTheSslTlvWithVersionCnAndCipher() {
+        ClientTls tls = new ClientTls("TLSv1.3", "TLS_AES_128_GCM_SHA256", "CN=alice,O=Example", "alice",
+                "CN=CA");
+        String header = hex(ProxyHeaderV2.encode(ALLOC, new InetSocketAddress("192.0.2.7", 1),
+                new InetSocketAddress("127.0.0.1", 2), "", "x", tls));
+
+        String ssl = "07" + "00000000"                          // SSL, cert on the connection and session; verified
+                + "21" + "0007" + ByteBufUtil.hexDump("TLSv1.3".getBytes())
+                + "22" + "0005" + ByteBufUtil.hexDump("alice".getBytes())
+                + "23" + "0016" + ByteBufUtil.hexDump("TLS_AES_128_GCM_SHA256".getBytes());
+        assertThat(header).isEqualTo(SIGNATURE + "21" + "11" + "%04x".formatted(12 + 4 + 3 + ssl.length() / 2)
+                + "c0000207" + "7f000001" + "0001" + "0002"
+                + "05" + "0001" + "78"
+                + "20" + "%04x".formatted(ssl.length() / 2) + ssl);
+    }
+
+    @Test
+    void aClientOverTlsWithoutACertificateIsMarkedUnverifiedAndHasNoCn() {
+        ClientTls tls = new ClientTls("TLSv1.2", "X", null, null, null);
+        String header = hex(ProxyHeaderV2.encode(ALLOC, null, null, "", "x", tls));
+
+        String ssl = "01" + "00000001" + "21" + "0007" + ByteBufUtil.hexDump("TLSv1.2".getBytes())
+                + "23" + "0001" + "58";
+        assertThat(header).endsWith("20" + "%04x".formatted(ssl.length() / 2) + ssl);
     }
 
     @Test

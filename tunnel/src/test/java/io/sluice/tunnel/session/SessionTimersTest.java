@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import io.sluice.tunnel.frame.BackendFramer;
+import io.sluice.tunnel.frame.BackendMessages;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SessionTimersTest {
     private static final Framing UNUSED = new Framing() {
         @Override
-        public BackendFramer backendFramer(WireFormat format) {
+        public BackendMessages backendMessages(WireFormat format) {
             throw new AssertionError("no relay in this test");
         }
 
