@@ -23,6 +23,7 @@ import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.status.PerKeyStatus;
+import io.sluice.spawner.status.SpawnerStatus;
 import io.sluice.spawner.status.StatusSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,6 +82,17 @@ public final class Supervisor {
     private final SnapshotRegistry registry;
     /** What runs, for operators; recorded wherever a registry snapshot is published. */
     private final StatusRecorder status;
+    private final StatusSource statusSource = new StatusSource() {
+        @Override
+        public SpawnerStatus current() {
+            return status.current();
+        }
+
+        @Override
+        public List<PerKeyStatus> perKey() {
+            return perKeyStatus();
+        }
+    };
     /** Where the ledger lives; null for a supervisor of existing servers only, which cannot spawn. */
     private final Path runtimeDir;
     // Created on the supervisor thread during start, closed by stop after every child was reaped.
@@ -134,9 +146,9 @@ public final class Supervisor {
         return keyedPools.stream().map(KeyedPool::status).toList();
     }
 
-    /** What runs (workers, pids, exits), for status and metrics; usable at once, empty until started. */
+    /** What runs (workers, pids, exits, per-key keys), for status and metrics; usable at once, empty until started. */
     public StatusSource status() {
-        return status;
+        return statusSource;
     }
 
     public synchronized SupervisorState state() {

@@ -86,7 +86,7 @@ public final class PosixStdioLauncher implements StdioLauncher {
         try {
             Posix.setNonBlocking(ends.parentEnd, true);
             Posix.setNonBlocking(ends.stderrRead, true);
-            child = watcher.watchProgram(pid, ends.stderrRead, logName);
+            child = watcher.watchProgram(pid, ends.stderrRead, logName, spec.output());
         } catch (NativeCallException | RuntimeException e) {
             ends.closeAll();
             PosixSpawnLauncher.killAndReap(pid);
