@@ -3,6 +3,7 @@ package io.sluice.spawner;
 import io.sluice.spawner.pool.BackendPool;
 import io.sluice.spawner.pool.KeyedPool;
 import io.sluice.spawner.pool.ProcessPool;
+import io.sluice.spawner.pool.ProgramPool;
 import io.sluice.spawner.pool.RestartBackoff;
 import io.sluice.spawner.pool.RouteSnapshot;
 import io.sluice.spawner.pool.SnapshotRegistry;
@@ -12,14 +13,17 @@ import io.sluice.spawner.process.Credentials;
 import io.sluice.spawner.process.ExecWrappers;
 import io.sluice.spawner.process.ExitWatcher;
 import io.sluice.spawner.process.PosixSpawnLauncher;
+import io.sluice.spawner.process.PosixStdioLauncher;
 import io.sluice.spawner.process.ProcessGroupLedger;
 import io.sluice.spawner.process.ProcessLauncher;
 import io.sluice.spawner.process.RuntimeDir;
 import io.sluice.spawner.process.RuntimeDirLock;
+import io.sluice.spawner.process.StdioLauncher;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.status.PerKeyStatus;
+import io.sluice.spawner.status.SpawnerStatus;
 import io.sluice.spawner.status.StatusSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,12 +38,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * Owns every route's backends and the single control thread ("sluice-supervisor") that changes them, and publishes
  * what the tunnel may use through {@link #registry()}. {@link #start()} and {@link #stop()} may be called from any
  * thread but the supervisor thread; every pool and worker mutation runs on the supervisor thread, and so does every
- * spawn (a child's PDEATHSIG and the spawn recipe want one long-lived spawning thread).
+ * spawn of a worker (a child's PDEATHSIG and the spawn recipe want one long-lived spawning thread); per-connection
+ * programs, spawned at session rates, have a few long-lived spawn threads of their own.
  *
  * <p>Over 500 lines: start, reload, stop and the tick are the only writers of the route-to-pools map, which this class
  * and its thread own alone; what could move out did ({@link PoolMatch}, {@link DrainingBackends}).
@@ -57,6 +65,10 @@ import org.slf4j.LoggerFactory;
 public final class Supervisor {
 
     static final String THREAD_NAME = "sluice-supervisor";
+    private static final String SPAWN_THREAD_NAME = "sluice-spawn-";
+    /** Spawns of per-connection programs at once: a spawn mostly waits for the kernel, so more than the cores. */
+    private static final int SPAWN_THREADS = Integer.getInteger("sluice.spawnThreads",
+            Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration TASK_BOUND = Duration.ofSeconds(30);
@@ -67,6 +79,11 @@ public final class Supervisor {
     private static final Duration DRAIN_MARGIN = Duration.ofSeconds(3);
     /** Added to the longest stop ladder: the exit's hop to this thread and the socket unlinks. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(2);
+    /**
+     * The longest a per-connection program's start or end waits to be written to the ledger; all of them in that
+     * time share one rewrite (at thousands of sessions a second, one rewrite each was most of this thread's time).
+     */
+    private static final Duration LEDGER_WRITE_DELAY = Duration.ofMillis(100);
     /** The process-group ledger's file name inside the runtime directory. */
     public static final String LEDGER_FILE = "sluice.pids";
 
@@ -77,11 +94,25 @@ public final class Supervisor {
     private volatile SnapshotRegistry registry;
     /** What runs, for operators; recorded wherever a registry snapshot is published. */
     private final StatusRecorder status;
+    private final StatusSource statusSource = new StatusSource() {
+        @Override
+        public SpawnerStatus current() {
+            return status.current();
+        }
+
+        @Override
+        public List<PerKeyStatus> perKey() {
+            return perKeyStatus();
+        }
+    };
     /** Where the ledger lives; null for a supervisor of existing servers only, which cannot spawn. */
     private final Path runtimeDir;
     // Created on the supervisor thread during start, closed by stop after every child was reaped.
     private ExitWatcher watcher;
     private ProcessLauncher launcher;
+    private StdioLauncher programLauncher;
+    /** Where per-connection programs are spawned; created with the first per-connection backend, else null. */
+    private ExecutorService spawnThreads;
     private ExecWrappers wrappers;
     private RuntimeDirLock runtimeDirLock;
     private final AtomicBoolean tickRequested = new AtomicBoolean();
@@ -132,9 +163,9 @@ public final class Supervisor {
         return keyedPools.stream().map(KeyedPool::status).toList();
     }
 
-    /** What runs (workers, pids, exits), for status and metrics; usable at once, empty until started. */
+    /** What runs (workers, pids, exits, per-key keys), for status and metrics; usable at once, empty until started. */
     public StatusSource status() {
-        return status;
+        return statusSource;
     }
 
     public synchronized SupervisorState state() {
@@ -290,6 +321,12 @@ public final class Supervisor {
         } catch (RuntimeException e) {
             log.error("supervisor: stopping the backends failed", e);
         }
+        if (spawnThreads != null) {
+            // Every pool has stopped: what a spawn thread still holds sees it and gives its place back at once.
+            spawnThreads.shutdown();
+            awaitTermination(spawnThreads, "spawn threads");
+            spawnThreads = null;
+        }
         executor.shutdownNow();
         awaitThreadGone();
         executor = null;
@@ -359,12 +396,32 @@ public final class Supervisor {
         if (spec.isPerKey() && wrappers != null) {
             return new KeyedPool(route, spec, clock, executor, executor, republish, launcher,
                     RestartBackoff.withJitter(), wrappers.credentials(spec.launch().confinement()));
-        } else if (spec.isPerKey()) {
-            throw new IllegalArgumentException(("backend '%s' of route '%s' is per-key, but this supervisor "
-                    + "cannot spawn: it was created without a runtime directory").formatted(spec.name(), route));
+        } else if (spec.isPerConnection() && programLauncher != null) {
+            return new ProgramPool(route, spec, clock, executor, spawnThreads(), executor, programLauncher);
+        } else if (spec.isPerKey() || spec.isPerConnection()) {
+            throw new IllegalArgumentException(("backend '%s' of route '%s' is %s, but this supervisor "
+                    + "cannot spawn: it was created without a runtime directory")
+                    .formatted(spec.name(), route, spec.isPerKey() ? "per-key" : "per-connection"));
         }
         return new ProcessPool(route, spec, clock, executor, executor, republish, launcher,
                 RestartBackoff.withJitter());
+    }
+
+    /**
+     * The threads that spawn per-connection programs: a spawn blocks its thread until the child has exec'd (glibc's
+     * posix_spawn is a vfork), a few hundred microseconds, so one thread would cap sessions per second; they live as
+     * long as the supervisor, as a death signal follows the spawning thread (reference/native-spawning.md section 7).
+     */
+    private Executor spawnThreads() {
+        if (spawnThreads == null) {
+            AtomicInteger ids = new AtomicInteger();
+            spawnThreads = Executors.newFixedThreadPool(SPAWN_THREADS, runnable -> {
+                Thread spawner = new Thread(runnable, SPAWN_THREAD_NAME + ids.getAndIncrement());
+                spawner.setDaemon(true);
+                return spawner;
+            });
+        }
+        return spawnThreads;
     }
 
     /**
@@ -379,6 +436,7 @@ public final class Supervisor {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         ProcessGroupLedger ledger = new ProcessGroupLedger(runtimeDir.resolve(LEDGER_FILE));
+        ledger.deferWritesOn(executor, LEDGER_WRITE_DELAY);
         try {
             runtimeDirLock = RuntimeDirLock.acquire(runtimeDir);
             int killed = ledger.cleanupLeftovers();
@@ -401,6 +459,7 @@ public final class Supervisor {
             throw new IllegalStateException("cannot start the child reaper: " + e.getMessage(), e);
         }
         launcher = new PosixSpawnLauncher(watcher, ledger, wrappers);
+        programLauncher = new PosixStdioLauncher(watcher, ledger, wrappers);
     }
 
     /**
@@ -506,6 +565,16 @@ public final class Supervisor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the supervisor thread", e);
+        }
+    }
+
+    private static void awaitTermination(ExecutorService threads, String what) {
+        try {
+            if (!threads.awaitTermination(TASK_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.error("supervisor: {} did not end within {}", what, TASK_BOUND);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

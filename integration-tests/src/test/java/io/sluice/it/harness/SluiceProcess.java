@@ -73,6 +73,19 @@ public final class SluiceProcess implements AutoCloseable {
         return new SluiceProcess(command);
     }
 
+    /**
+     * As {@link #start}, as another user (uid and gid, no supplementary groups) through util-linux {@code setpriv},
+     * which executes Java in its own place, so the pid is still Sluice's. For the test JVM running as root: what a
+     * folder's permissions deny root is never denied.
+     */
+    public static SluiceProcess startAs(int uid, int gid, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + gid,
+                "--clear-groups", "--"));
+        command.addAll(javaCommand(jvmOptions, args));
+        return new SluiceProcess(command);
+    }
+
     private static List<String> javaCommand(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));

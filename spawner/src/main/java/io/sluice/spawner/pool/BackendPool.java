@@ -7,9 +7,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The runtime of one configured backend, as the supervisor drives it: a {@link ProcessPool} (an existing server or a
- * pool of spawned workers) or a {@link KeyedPool} (one worker per key). Confined to the supervisor thread.
+ * pool of spawned workers), a {@link KeyedPool} (one worker per key) or a {@link ProgramPool} (one program per
+ * session). Confined to the supervisor thread.
  */
-public sealed interface BackendPool permits ProcessPool, KeyedPool {
+public sealed interface BackendPool permits ProcessPool, KeyedPool, ProgramPool {
 
     String route();
 

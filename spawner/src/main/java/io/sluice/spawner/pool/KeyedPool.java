@@ -2,6 +2,7 @@ package io.sluice.spawner.pool;
 
 import io.sluice.spawner.process.Credentials;
 import io.sluice.spawner.process.KeyFolders;
+import io.sluice.spawner.process.ListenSocket;
 import io.sluice.spawner.process.ProcessLauncher;
 import io.sluice.spawner.registry.ConnectTerms;
 import io.sluice.spawner.registry.WorkerOutcome;
@@ -122,9 +123,13 @@ public final class KeyedPool implements BackendPool {
         return status;
     }
 
-    /** Nothing to start: a key's worker is started by its first session. */
+    /**
+     * A key's worker is started by its first session; the start only removes the per-key sockets a SIGKILLed Sluice
+     * left (the supervisor killed its leftovers first): nothing else would remove those of keys never seen again.
+     */
     @Override
     public void start() {
+        ListenSocket.removeStaleSiblings(((BackendAddress.UnixPath) spec.address()).path(), "-[0-9a-f]{16}");
     }
 
     /** From any thread: the supervisor thread starts {@code run}. */

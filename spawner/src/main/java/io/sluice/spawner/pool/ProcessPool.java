@@ -1,7 +1,9 @@
 package io.sluice.spawner.pool;
 
 import io.sluice.spawner.process.ExitStatus;
+import io.sluice.spawner.process.ListenSocket;
 import io.sluice.spawner.process.ProcessLauncher;
+import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.spawner.spec.StopLadder;
@@ -100,6 +102,10 @@ public final class ProcessPool implements BackendPool {
         if (!spec.hasLaunch()) {
             add(new Worker(spec.name(), 0, spec.address(), spec.disableTime(), clock, WorkerState.RUNNING, listener));
             return;
+        }
+        if (spec.address() instanceof BackendAddress.UnixPath unix) {
+            // What a SIGKILLed Sluice left (its leftovers are killed by now), slots above today's max-procs included.
+            ListenSocket.removeStaleSiblings(unix.path(), "-\\d+");
         }
         for (int id = 0; id < spec.limits().maxProcs(); id++) {
             Worker slot = new Worker(spec.name(), id, spec.address().forWorker(id), spec.disableTime(), clock,

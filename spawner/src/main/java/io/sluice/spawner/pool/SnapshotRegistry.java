@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The registry as copy-on-write snapshots: the supervisor publishes an immutable {@link RouteSnapshot} per route
  * through a volatile reference after every worker state change, and {@link #acquire} reads it without a lock, picks a
  * backend with the route's policy and a worker inside it, and increments that worker's load. A route with a per-key
- * host is answered by that host's {@link KeyTable} (a concurrent map of its keys). Thread-safe; acquire never blocks
+ * host is answered by that host's {@link KeyTable} (a concurrent map of its keys), one with a per-connection host by
+ * its {@link ProgramPool} (a place under max-procs and a spawn for the session). Thread-safe; acquire never blocks
  * and, for a running worker, allocates only the lease (or the {@link Unavailable}).
  */
 public final class SnapshotRegistry implements Registry {
@@ -100,6 +101,9 @@ public final class SnapshotRegistry implements Registry {
         RouteSnapshot snapshot = slot.snapshot;
         if (snapshot.keys() != null) {
             return snapshot.keys().acquire(request);
+        }
+        if (snapshot.programs() != null) {
+            return snapshot.programs().acquire(request);
         }
         List<BackendSnapshot> backends = snapshot.backends();
         int chosen = slot.policy.select(backends, request.selection());

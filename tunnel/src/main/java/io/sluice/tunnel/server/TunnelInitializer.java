@@ -9,9 +9,9 @@ import io.sluice.tunnel.tls.ServerTlsContext;
 import java.util.function.Supplier;
 
 /**
- * Sets up a new client connection for its HTTP phase: TLS first when the listener has it, then the codec, a small
- * aggregator (upgrade requests are bodiless GETs) and the {@link UpgradeHandler}. Thread-safe (stateless apart from
- * the shared context).
+ * Sets up a new client connection for its HTTP phase: TLS first when the listener has it, then the codec, the refusal
+ * of upgrade requests that announce a body, a small aggregator (upgrade requests are bodiless GETs) and the
+ * {@link UpgradeHandler}. Thread-safe (stateless apart from the shared context).
  */
 final class TunnelInitializer extends ChannelInitializer<Channel> {
     /** Largest request body we aggregate; requests here are GETs, so anything near this is not ours. */
@@ -41,6 +41,7 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
         }
         ch.pipeline()
                 .addLast("http-codec", new HttpServerCodec())
+                .addLast("bodiless-upgrade", new BodilessUpgradeHandler())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
                 .addLast("upgrade", new UpgradeHandler(current));
     }

@@ -70,12 +70,18 @@ public final class TunnelServer implements AutoCloseable {
      * TLS) and returns the bound address.
      *
      * @throws IOException when the address cannot be bound (port in use, no such address), the document root
-     *                     cannot be read or the TLS library refuses the certificate; the message names the address,
-     *                     path or option
+     *                     cannot be read, the TLS library refuses the certificate, or a per-connection route needs
+     *                     the epoll transport where it does not load; the message names the address, path, option or
+     *                     route
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (state != State.NEW) {
             throw new IllegalStateException("tunnel server must be new to start; currently " + state);
+        }
+        String unsupported = Transports.unsupported(config, Transports.nativeEpoll());
+        if (unsupported != null) {
+            state = State.STOPPED;
+            throw new IOException(unsupported);
         }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
         ServerTlsContext tls = tls(config);

@@ -25,11 +25,14 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.SessionRequest;
+import io.sluice.tunnel.cgi.CgiEnvironment;
+import io.sluice.tunnel.cgi.CgiRequest;
+import io.sluice.tunnel.cgi.CgiSession;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
+import io.sluice.tunnel.tls.ClientTls;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.CloseReason;
-import io.sluice.tunnel.session.SessionIds;
 import io.sluice.tunnel.session.TunnelSession;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -39,6 +42,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -53,6 +57,9 @@ import java.util.function.Supplier;
  */
 final class UpgradeHandler extends ChannelInboundHandlerAdapter implements TunnelSession.ConnectListener {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    /** SERVER_SOFTWARE for per-connection programs: the jar's version, as {@code sluice --version} reports it. */
+    private static final String SERVER_SOFTWARE = "sluice/" + Objects.requireNonNullElse(
+            UpgradeHandler.class.getPackage().getImplementationVersion(), "development");
 
     /**
      * The route a WebSocket session of this channel was opened on, as it was configured then: a reload that changes
@@ -227,8 +234,36 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         // for the frame decoder only because the session above already exists.
         pipeline.remove(HttpObjectAggregator.class);
         pipeline.get(HttpServerCodec.class).removeInboundHandler();
-        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), SessionIds.next(), key,
-                List::of), this);
+        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), session.id(), key,
+                programEnvironment(request, verdict, session.id())), this);
+    }
+
+    /**
+     * The CGI variables of a per-connection route's program, captured from {@code request} now (it is released when
+     * this read ends) and encoded only if the spawner asks, which it does once, when it spawns the session's program.
+     * Other routes pay nothing.
+     */
+    private Supplier<List<byte[]>> programEnvironment(FullHttpRequest request, Handshake.Accepted verdict,
+                                                      String sessionId) {
+        RouteSpec route = verdict.route();
+        if (route.cgi() == null) {
+            return List::of;
+        }
+        String path = verdict.path().bytes();
+        String key = new String(route.key().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        // A prefix route reached through map-extensions did not match by its prefix: the whole path is the script.
+        boolean prefix = route.isPrefix() && path.startsWith(key);
+        CgiRequest facts = CgiRequest.of(request, inet(ctx.channel().localAddress()),
+                inet(ctx.channel().remoteAddress()), path, key, prefix);
+        CgiSession session = new CgiSession(route.key(), sessionId, route.cgi().passCredentials(), SERVER_SOFTWARE,
+                ClientTls.of(ctx.channel()));
+        return () -> CgiEnvironment.entries(facts, session);
+    }
+
+    /** A TCP connection's address; anything else (an embedded test channel) reads as 0.0.0.0 port 0. */
+    private static InetSocketAddress inet(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet
+                : new InetSocketAddress(0);
     }
 
     private SelectionKey selectionKey(FullHttpRequest request, Handshake.Accepted verdict) {
