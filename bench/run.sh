@@ -13,7 +13,8 @@
 #   BENCH_SKIP_INSTALL [0] BENCH_SKIP_BUILD [0] SLUICE_JAR [tunnel/target/sluice.jar] SLUICE_JAVA_OPTS []
 #   LOADGEN_JAVA_OPTS [-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled]
 #   BENCH_CHURN_SERVERS ["lighttpd sluice sluice-perconn websocketd"] servers that get the session-churn cases (churn-cold on a
-#     fresh server, then churn-Nx64 after the matrix); BENCH_CHURN_CONNS [8] slots; BENCH_CHURN_COLD [5] seconds
+#     fresh server, then churn-Nx64 after the matrix); BENCH_CHURN_CONNS [8] slots; BENCH_CHURN_COLD [5] seconds;
+#     BENCH_CHURN_WARMUP [10] seconds of unrecorded churn right before churn-Nx64 (the JIT needs sessions to warm)
 #   BENCH_SLUICE_PER_CONNECTION [1] 0 = leave out "sluice-perconn" (Sluice with instances: per-connection and
 #     echo --stdio, the websocketd comparison) even when BENCH_SERVERS names it.
 # Writes bench/results/results-<stamp>.{md,jsonl,png}. Everything it starts is stopped on exit.
@@ -41,6 +42,7 @@ REPEAT_SERVERS=${BENCH_REPEAT_SERVERS:-lighttpd sluice}
 CHURN_SERVERS=${BENCH_CHURN_SERVERS:-lighttpd sluice sluice-perconn websocketd}
 CHURN_CONNS=${BENCH_CHURN_CONNS:-8}
 CHURN_COLD=${BENCH_CHURN_COLD:-5}
+CHURN_WARMUP=${BENCH_CHURN_WARMUP:-10}
 SLUICE_PER_CONNECTION=${BENCH_SLUICE_PER_CONNECTION:-1}
 ROUND=1
 PHASE=matrix   # cold: a fresh server runs only churn-cold; matrix: the cases below (bench_* call run_cases)
@@ -169,6 +171,18 @@ warm_up() {   # warm_up SERVER PORT [extra LoadGen options]: unrecorded load, th
     ((rc == 0)) || log "$server warm-up had errors (see $WORK/loadgen.err)"
 }
 
+warm_up_churn() {   # warm_up_churn SERVER PORT [extra LoadGen options]: unrecorded churn before the warm churn case
+    local server=$1 port=$2; shift 2
+    ((${CHURN_WARMUP%.*} > 0)) || return 0
+    log "$server churn warm-up (${CHURN_WARMUP} s, not recorded)"
+    local rc=0
+    timeout --foreground -k 5 $((${CHURN_WARMUP%.*} * 2 + 60)) java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" churn \
+        --conns "$CHURN_CONNS" --size 64 --duration "$CHURN_WARMUP" --warmup 0 --port "$port" "$@" >/dev/null \
+        2>>"$WORK/loadgen.err" || rc=$?
+    ((rc != 130)) || exit 130
+    ((rc == 0)) || log "$server churn warm-up had errors (see $WORK/loadgen.err)"
+}
+
 run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
     local server=$1 port=$2 pids=$3; shift 3
     local common=(--duration "$DURATION" --warmup "$WARMUP" "$@") idle=$IDLE_CONNS
@@ -200,6 +214,7 @@ run_cases() {
     fi
     if [[ $server != sluice-perconn ]]; then run_matrix "$server" "$port" "$pids" "$@"; fi
     if churns "$server"; then
+        warm_up_churn "$server" "$port" "$@"
         run_case "$server" "churn-${CHURN_CONNS}x64" "$port" "$pids" churn --conns "$CHURN_CONNS" --size 64 \
             --duration "$DURATION" --warmup "$WARMUP" "$@"
     fi
