@@ -34,6 +34,8 @@ public enum ConfigOption {
     TCP_KEEPALIVE(Place.SERVER, "tcp-keepalive", "duration", "60s",
             "TCP keepalive on client connections: idle time and probe interval; 0 = off", true),
     TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", true),
+    SERVER_PROXY_PROTOCOL(Place.SERVER, "proxy-protocol", "mapping", "none (off)",
+            "take the client address from a PROXY v1/v2 header sent by the load balancers in accept", true),
 
     TLS_CERTIFICATE(Place.TLS, "certificate", "path", "(required)", "PEM certificate chain, leaf first", true),
     TLS_KEY(Place.TLS, "key", "path", "(required)", "PEM private key of the leaf (PKCS#8, RSA or EC)", true),
@@ -41,6 +43,9 @@ public enum ConfigOption {
     TLS_CLIENT_AUTH(Place.TLS, "client-auth", "enum", "none", "none, optional or require a client certificate",
             true),
     TLS_PROTOCOLS(Place.TLS, "protocols", "list of strings", "[TLSv1.3, TLSv1.2]", "TLS versions to speak", true),
+
+    PROXY_PROTOCOL_ACCEPT(Place.PROXY_PROTOCOL, "accept", "list of CIDR blocks", "(required)",
+            "addresses whose connections must start with a PROXY header; others must not send one", true),
 
     ADMIN_BIND(Place.ADMIN, "bind", "IP address", "127.0.0.1", "address of the admin listener", true),
     ADMIN_PORT(Place.ADMIN, "port", "integer", "9090", "TCP port of the admin listener; 0 = any free port", true),
@@ -132,6 +137,7 @@ public enum ConfigOption {
         TOP(""),
         SERVER("server."),
         TLS("server.tls."),
+        PROXY_PROTOCOL("server.proxy-protocol."),
         WSTUNNEL("wstunnel."),
         ADMIN("admin."),
         ACCESS_LOG("access-log."),

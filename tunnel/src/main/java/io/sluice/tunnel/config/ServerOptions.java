@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code server.*} options; validates itself in option terms. Immutable. {@code documentRoot} is null when no
  * static files are served; a zero {@code maxReadIdle}, {@code maxMessageSize} or {@code tcpKeepalive} means off; a
- * zero {@code ioThreads} means {@link #defaultIoThreads()}; {@code tls} is null for plain ws://.
+ * zero {@code ioThreads} means {@link #defaultIoThreads()}; {@code tls} is null for plain ws://;
+ * {@code proxyProtocol} is null when no connection may start with a PROXY header.
  */
 public record ServerOptions(
         String bind,
@@ -24,7 +25,8 @@ public record ServerOptions(
         Duration gracefulShutdownTimeout,
         int ioThreads,
         Duration tcpKeepalive,
-        TlsOptions tls) {
+        TlsOptions tls,
+        ProxyProtocolOptions proxyProtocol) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -82,6 +84,14 @@ public record ServerOptions(
             v.add("max-message-size", "must not be negative, got " + maxMessageSize, null);
         }
         v.throwIfAny();
+    }
+
+    /** Without PROXY protocol. */
+    public ServerOptions(String bind, int port, Path documentRoot, Path runtimeDir, int maxConnections,
+                         Duration handshakeTimeout, Duration maxReadIdle, long maxMessageSize,
+                         Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive, TlsOptions tls) {
+        this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
+                gracefulShutdownTimeout, ioThreads, tcpKeepalive, tls, null);
     }
 
     /** Without TLS. */

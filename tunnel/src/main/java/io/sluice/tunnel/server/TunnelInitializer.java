@@ -5,10 +5,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.sluice.tunnel.config.ProxyProtocolOptions;
 import io.sluice.tunnel.tls.ServerTlsContext;
 
 /**
- * Sets up a new client connection for its HTTP phase: TLS first when the listener has it, then the codec, a small
+ * Sets up a new client connection for its HTTP phase: the PROXY protocol gate first when the listener takes PROXY
+ * headers, then TLS when the listener has it, then the codec, a small
  * aggregator (upgrade requests are bodiless GETs) and the {@link UpgradeHandler}. Thread-safe (stateless apart from
  * the shared context).
  */
@@ -20,11 +22,15 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup clients;
     /** Null for plain ws://. */
     private final ServerTlsContext tls;
+    /** Null unless server.proxy-protocol is set. */
+    private final ProxyProtocolOptions proxyProtocol;
+    private final ProxyRefusals proxyRefusals = new ProxyRefusals();
 
     TunnelInitializer(ServerContext server, ChannelGroup clients, ServerTlsContext tls) {
         this.server = server;
         this.clients = clients;
         this.tls = tls;
+        this.proxyProtocol = server.config().server().proxyProtocol();
     }
 
     @Override
@@ -32,6 +38,11 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         // Reads are demand-driven from the first byte: UpgradeHandler reads only while responses fit the water mark.
         ch.config().setAutoRead(false);
+        if (proxyProtocol != null) {
+            // Before TLS: a balancer writes the PROXY header in the clear, then relays the client's bytes as they
+            // came, ClientHello included.
+            ch.pipeline().addLast("proxy-gate", new ProxyProtocolGate(proxyProtocol, proxyRefusals));
+        }
         if (tls != null) {
             // In front of everything; it reads on its own until the handshake is done, then only on demand. The
             // UpgradeHandler's max-connections count and handshake timer start at the TCP accept, so a TLS

@@ -26,6 +26,7 @@ import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
+import io.sluice.tunnel.session.ClientAddresses;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.CloseReason;
 import io.sluice.tunnel.session.SessionIds;
@@ -191,7 +192,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         String key = null;
         if (verdict.route().keyRule() != null) {
             SessionKey.Found found = SessionKey.of(verdict.route().keyRule(), verdict.route().key(), request,
-                    verdict.path(), ctx.channel().remoteAddress());
+                    verdict.path(), ClientAddresses.remoteOf(ctx.channel()));
             if (found.refusal() != null) {
                 reject(HttpResponseStatus.BAD_REQUEST, found.refusal());
                 return;
@@ -215,7 +216,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
 
     private SelectionKey selectionKey(FullHttpRequest request, Handshake.Accepted verdict) {
         String host = request.headers().get(HttpHeaderNames.HOST, "");
-        SocketAddress remote = ctx.channel().remoteAddress();
+        SocketAddress remote = ClientAddresses.remoteOf(ctx.channel());
         String client = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : String.valueOf(remote);
         return new SelectionKey(verdict.path().text(), host.toLowerCase(Locale.ROOT), client);

@@ -10,6 +10,7 @@ import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SessionRequest;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.tunnel.tls.ClientTls;
+import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -64,6 +65,8 @@ public final class TunnelSession {
     private int closeCode;
     private int openChannels;
     private ScheduledFuture<?> forceClose;
+    /** The client as logs, stats and backends see it ({@link ClientAddresses}). */
+    private final SocketAddress clientAddress;
 
     public TunnelSession(Channel client, String route, WireFormat format, SessionSettings settings,
             BackendConnector connector, Framing framing, TunnelStats stats) {
@@ -74,7 +77,8 @@ public final class TunnelSession {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.framing = Objects.requireNonNull(framing, "framing");
         this.stats = Objects.requireNonNull(stats, "stats");
-        this.record = stats.newRecord(route, client.remoteAddress());
+        this.clientAddress = ClientAddresses.remoteOf(client);
+        this.record = stats.newRecord(route, clientAddress);
         this.relay = new SessionRelay(this, client, stats);
         this.timers = new SessionTimers(this, client, settings);
     }
@@ -182,8 +186,8 @@ public final class TunnelSession {
             backend = f.channel();
             if (lease.proxyProtocol()) {
                 // Before any client byte: the relay reads the client only once the session is open.
-                backend.writeAndFlush(ProxyHeaderV2.encode(backend.alloc(), client.remoteAddress(),
-                        client.localAddress(), request.selection().authority(), request.sessionId(),
+                backend.writeAndFlush(ProxyHeaderV2.encode(backend.alloc(), clientAddress,
+                        ClientAddresses.localOf(client), request.selection().authority(), request.sessionId(),
                         ClientTls.of(client)));
             }
             relay.backend(backend);
@@ -252,7 +256,7 @@ public final class TunnelSession {
         relay.start(framing.backendMessages(format), framing.clientDecoder(format));
         timers.start();
         LOG.debug("session open route={} backend={} client={} format={}", route, lease.address().describe(),
-                client.remoteAddress(), format);
+                clientAddress, format);
         client.read();
         backend.read();
     }
@@ -329,15 +333,15 @@ public final class TunnelSession {
         moveTo(SessionState.CLOSED, closeReason.name());
         stats.closed(record.closed(closeReason, closeCode));
         LOG.debug("session closed route={} backend={} client={} reason={} code={}", route,
-                lease.address().describe(), client.remoteAddress(), closeReason, closeCode);
+                lease.address().describe(), clientAddress, closeReason, closeCode);
     }
 
     private void moveTo(SessionState next, String why) {
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("session %s %s: cannot move %s -> %s (%s)"
-                    .formatted(route, client.remoteAddress(), state, next, why));
+                    .formatted(route, clientAddress, state, next, why));
         }
-        LOG.trace("session route={} client={} {} -> {} ({})", route, client.remoteAddress(), state, next, why);
+        LOG.trace("session route={} client={} {} -> {} ({})", route, clientAddress, state, next, why);
         state = next;
     }
 
