@@ -241,6 +241,11 @@ public final class RawWsClient implements AutoCloseable {
         return frame;
     }
 
+    /** The client's own port, as the server (or a proxy) sees it as the source. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public InputStream input() {
         return in;
     }
