@@ -14,8 +14,8 @@
 #   LOADGEN_JAVA_OPTS [-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled]
 #   BENCH_CHURN_SERVERS ["lighttpd sluice sluice-perconn websocketd"] servers that get the session-churn cases (churn-cold on a
 #     fresh server, then churn-Nx64 after the matrix); BENCH_CHURN_CONNS [8] slots; BENCH_CHURN_COLD [5] seconds
-#   BENCH_SLUICE_PER_CONNECTION [0] 1 = also run "sluice-perconn": Sluice with instances: per-connection and
-#     echo --stdio (the websocketd comparison). Needs issue 9 phase B; until then Sluice refuses that config.
+#   BENCH_SLUICE_PER_CONNECTION [1] 0 = leave out "sluice-perconn" (Sluice with instances: per-connection and
+#     echo --stdio, the websocketd comparison) even when BENCH_SERVERS names it.
 # Writes bench/results/results-<stamp>.{md,jsonl,png}. Everything it starts is stopped on exit.
 set -euo pipefail
 
@@ -41,7 +41,7 @@ REPEAT_SERVERS=${BENCH_REPEAT_SERVERS:-lighttpd sluice}
 CHURN_SERVERS=${BENCH_CHURN_SERVERS:-lighttpd sluice sluice-perconn websocketd}
 CHURN_CONNS=${BENCH_CHURN_CONNS:-8}
 CHURN_COLD=${BENCH_CHURN_COLD:-5}
-SLUICE_PER_CONNECTION=${BENCH_SLUICE_PER_CONNECTION:-0}
+SLUICE_PER_CONNECTION=${BENCH_SLUICE_PER_CONNECTION:-1}
 ROUND=1
 PHASE=matrix   # cold: a fresh server runs only churn-cold; matrix: the cases below (bench_* call run_cases)
 LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
@@ -287,8 +287,7 @@ bench_websocketd() {
 # the churn cases and the idle case (memory per live session), nothing else.
 bench_sluice_perconn() {
     if [[ $SLUICE_PER_CONNECTION != 1 ]]; then
-        [[ $PHASE == cold ]] || skip sluice-perconn \
-            "BENCH_SLUICE_PER_CONNECTION=0: instances: per-connection is not wired yet (issue 9 phase B)"
+        [[ $PHASE == cold ]] || skip sluice-perconn "BENCH_SLUICE_PER_CONNECTION=0"
         return
     fi
     [[ -f $SLUICE_JAR ]] || { skip sluice-perconn "no $SLUICE_JAR"; return; }

@@ -17,8 +17,8 @@ class ImportBoundaryTest {
     private static final String TUNNEL = "io.sluice.tunnel";
     private static final String SPAWNER = "io.sluice.spawner";
     private static final ImportRules RULES = ImportRules.forSources(Path.of("src/main/java"))
-            .allow(TUNNEL + ".cli", SPAWNER + ".Supervisor", SPAWNER + ".spec", SPAWNER + ".status",
-                    TUNNEL + ".accesslog", TUNNEL + ".admin", TUNNEL + ".config", TUNNEL + ".json",
+            .allow(TUNNEL + ".cli", SPAWNER + ".Supervisor", SPAWNER + ".MonotonicClock", SPAWNER + ".spec",
+                    SPAWNER + ".status", TUNNEL + ".accesslog", TUNNEL + ".admin", TUNNEL + ".config", TUNNEL + ".json",
                     TUNNEL + ".lighttpd", TUNNEL + ".metrics", TUNNEL + ".server", TUNNEL + ".session", "picocli",
                     "ch.qos.logback", "sun.misc.Signal")
             .allow(TUNNEL + ".admin", "io.netty", SPAWNER + ".status", TUNNEL + ".config", TUNNEL + ".json",
@@ -29,7 +29,8 @@ class ImportBoundaryTest {
                     TUNNEL + ".config", TUNNEL + ".session")
             .allow(TUNNEL + ".config", SPAWNER + ".spec", "org.yaml.snakeyaml")
             .allow(TUNNEL + ".server", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
-                    TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", TUNNEL + ".tls", "jdk.net")
+                    TUNNEL + ".cgi", TUNNEL + ".config", TUNNEL + ".frame", TUNNEL + ".session", TUNNEL + ".stdio",
+                    TUNNEL + ".tls", "jdk.net")
             .allow(TUNNEL + ".session", "io.netty", SPAWNER + ".registry", SPAWNER + ".spec.BackendAddress",
                     TUNNEL + ".frame", TUNNEL + ".tls")
             // TLS: the SSL context from the config's TLS records, and a client's handshake facts.

@@ -241,13 +241,18 @@ public final class RawWsClient implements AutoCloseable {
         return frame;
     }
 
-    /** The client's own port, as the server (or a proxy) sees it as the source. */
+    /** The client's own port, as the server (or a proxy in front of it) sees it: REMOTE_PORT. */
     public int localPort() {
         return socket.getLocalPort();
     }
 
     public InputStream input() {
         return in;
+    }
+
+    /** The connection itself, for tests that write from another thread or wait for the server's EOF. */
+    public java.net.Socket socket() {
+        return socket;
     }
 
     @Override

@@ -12,9 +12,11 @@ import javax.management.ObjectName;
  */
 public final class HeapHistogram {
     private final Map<String, Long> instances;
+    private final long totalBytes;
 
-    private HeapHistogram(Map<String, Long> instances) {
+    private HeapHistogram(Map<String, Long> instances, long totalBytes) {
         this.instances = instances;
+        this.totalBytes = totalBytes;
     }
 
     /** Runs a full GC and counts what is still reachable, per class. */
@@ -22,7 +24,28 @@ public final class HeapHistogram {
         String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        return new HeapHistogram(parse(text));
+        return of(text);
+    }
+
+    /** A histogram from the text of {@code GC.class_histogram} (this JVM's, or another's read over JMX). */
+    public static HeapHistogram of(String text) {
+        return new HeapHistogram(parse(text), total(text));
+    }
+
+    /** The bytes of the {@code Total} line: every live object after the full GC. */
+    static long total(String text) {
+        for (String line : text.split("\n")) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length == 3 && fields[0].equals("Total")) {
+                return Long.parseLong(fields[2]);
+            }
+        }
+        return -1;
+    }
+
+    /** Live heap after the full GC, in bytes (-1 when the histogram had no total). */
+    public long totalBytes() {
+        return totalBytes;
     }
 
     /** Parses lines such as {@code   12:   345   6789  io.sluice.Foo (module@1)} into class name → instances. */

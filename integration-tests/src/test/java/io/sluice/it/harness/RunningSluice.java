@@ -1,5 +1,6 @@
 package io.sluice.it.harness;
 
+import io.sluice.spawner.MonotonicClock;
 import io.sluice.spawner.Supervisor;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.tunnel.config.ConfigLoader;
@@ -10,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.List;
 
 /**
@@ -24,7 +24,7 @@ public final class RunningSluice implements AutoCloseable {
 
     private RunningSluice(SluiceConfig config) throws Exception {
         List<BackendGroup> groups = config.routes().stream().map(RouteSpec::backends).toList();
-        supervisor = new Supervisor(groups, InstantSource.system(), config.server().runtimeDir());
+        supervisor = new Supervisor(groups, MonotonicClock.startingNow(), config.server().runtimeDir());
         supervisor.start();
         server = new TunnelServer(config, supervisor.registry());
         try {

@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
  */
 public final class SluiceProcess implements AutoCloseable {
     private static final java.util.regex.Pattern LISTENING =
-            java.util.regex.Pattern.compile("listening on ws://([^:\\s]+):(\\d+)");
+            java.util.regex.Pattern.compile("listening on wss?://([^:\\s]+):(\\d+)");
     private static final String LEAK_DETECTION = "-Dio.netty.leakDetection.level=paranoid";
     private static final String LEAK_MARK = "LEAK:";
 
@@ -70,6 +70,19 @@ public final class SluiceProcess implements AutoCloseable {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-XX:-MaxFDLimit");
         command.addAll(javaCommand(options, args));
+        return new SluiceProcess(command);
+    }
+
+    /**
+     * As {@link #start}, as another user (uid and gid, no supplementary groups) through util-linux {@code setpriv},
+     * which executes Java in its own place, so the pid is still Sluice's. For the test JVM running as root: what a
+     * folder's permissions deny root is never denied.
+     */
+    public static SluiceProcess startAs(int uid, int gid, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + gid,
+                "--clear-groups", "--"));
+        command.addAll(javaCommand(jvmOptions, args));
         return new SluiceProcess(command);
     }
 

@@ -179,7 +179,7 @@ final class KeyTable {
         keyRefusals.values().removeIf(failure -> !now.isBefore(failure.nextTry()));
     }
 
-    /** No acquire succeeds from now on (the supervisor is stopping). */
+    /** No acquire succeeds from now on (the supervisor is stopping, or a reload replaced the host). */
     void close() {
         closed = true;
     }

@@ -2,6 +2,7 @@ package io.sluice.spawner.pool;
 
 import io.sluice.spawner.process.Credentials;
 import io.sluice.spawner.process.KeyFolders;
+import io.sluice.spawner.process.ListenSocket;
 import io.sluice.spawner.process.ProcessLauncher;
 import io.sluice.spawner.registry.ConnectTerms;
 import io.sluice.spawner.registry.WorkerOutcome;
@@ -63,6 +64,8 @@ public final class KeyedPool implements BackendPool {
     private final Map<String, KeyWorker> alive = new HashMap<>();
     private final Map<Worker, KeyWorker> byWorker = new IdentityHashMap<>();
     private boolean stopped;
+    /** Replaced by a reload ({@link #withdraw()}): no key starts and no rule runs any more. */
+    private boolean withdrawn;
     private volatile PerKeyStatus status;
 
     /**
@@ -120,9 +123,13 @@ public final class KeyedPool implements BackendPool {
         return status;
     }
 
-    /** Nothing to start: a key's worker is started by its first session. */
+    /**
+     * A key's worker is started by its first session; the start only removes the per-key sockets a SIGKILLed Sluice
+     * left (the supervisor killed its leftovers first): nothing else would remove those of keys never seen again.
+     */
     @Override
     public void start() {
+        ListenSocket.removeStaleSiblings(((BackendAddress.UnixPath) spec.address()).path(), "-[0-9a-f]{16}");
     }
 
     /** From any thread: the supervisor thread starts {@code run}. */
@@ -137,7 +144,7 @@ public final class KeyedPool implements BackendPool {
 
     private void startRun(KeyWorker run) {
         run.startHandled = true;
-        if (stopped) {
+        if (stopped || withdrawn) {
             fail(run, new IllegalStateException("backend '%s' of route '%s' is stopping"
                     .formatted(spec.name(), route)));
             return;
@@ -187,7 +194,7 @@ public final class KeyedPool implements BackendPool {
 
     @Override
     public void tick(Instant now) {
-        if (stopped) {
+        if (stopped || withdrawn) {
             return;
         }
         List<KeyWorker> runs = new ArrayList<>(alive.values());
@@ -245,7 +252,7 @@ public final class KeyedPool implements BackendPool {
     /** A session could not connect to {@code worker}: a worker that is gone, or refuses repeatedly, is replaced. */
     private void connectFailed(Worker worker, Throwable cause) {
         KeyWorker run = byWorker.get(worker);
-        if (run == null || stopped || worker.state() != WorkerState.RUNNING || worker.closed()) {
+        if (run == null || stopped || withdrawn || worker.state() != WorkerState.RUNNING || worker.closed()) {
             return;
         }
         if (run.run.outcome().kind() != WorkerOutcome.Kind.RUNNING) {
@@ -350,12 +357,44 @@ public final class KeyedPool implements BackendPool {
                 case STOPPING -> gone.add(run.run.gone);
                 case STARTING, RUNNING, DISABLED -> {
                     gone.add(run.run.gone);
-                    stop(run, "supervisor stopping");
+                    stop(run, withdrawn ? "replaced by a reload" : "supervisor stopping");
                 }
             }
         }
         publishStatus();
         return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public void withdraw() {
+        if (withdrawn || stopped) {
+            return;
+        }
+        withdrawn = true;
+        table.close();
+        IllegalStateException replaced = new IllegalStateException(
+                "backend '%s' of route '%s' was replaced by a reload".formatted(spec.name(), route));
+        for (KeyWorker run : new ArrayList<>(alive.values())) {
+            for (KeyWorker next = run.successor; next != null; next = next.successor) {
+                next.run.failBeforeSpawn(replaced);
+            }
+            run.successor = null;
+            if (run.worker.state() == WorkerState.DEAD) {
+                fail(run, replaced);
+            } else if (run.run.socket != null) {
+                run.run.socket.close(); // the worker keeps its listening socket (fd 0); only the file goes
+            }
+        }
+    }
+
+    @Override
+    public boolean idle() {
+        for (KeyWorker run : alive.values()) {
+            if (run.worker.load() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

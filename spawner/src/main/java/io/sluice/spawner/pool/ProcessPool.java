@@ -1,7 +1,9 @@
 package io.sluice.spawner.pool;
 
 import io.sluice.spawner.process.ExitStatus;
+import io.sluice.spawner.process.ListenSocket;
 import io.sluice.spawner.process.ProcessLauncher;
+import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.spawner.spec.StopLadder;
@@ -42,6 +44,8 @@ public final class ProcessPool implements BackendPool {
     private final FailedStarts failedStarts;
     private final AcceptQueues acceptQueues;
     private boolean stopped;
+    /** Replaced by a reload ({@link #withdraw()}): no rule runs and no worker starts again. */
+    private boolean withdrawn;
 
     /**
      * A pool for an existing server (no {@code bin-path}).
@@ -99,6 +103,10 @@ public final class ProcessPool implements BackendPool {
             add(new Worker(spec.name(), 0, spec.address(), spec.disableTime(), clock, WorkerState.RUNNING, listener));
             return;
         }
+        if (spec.address() instanceof BackendAddress.UnixPath unix) {
+            // What a SIGKILLed Sluice left (its leftovers are killed by now), slots above today's max-procs included.
+            ListenSocket.removeStaleSiblings(unix.path(), "-\\d+");
+        }
         for (int id = 0; id < spec.limits().maxProcs(); id++) {
             Worker slot = new Worker(spec.name(), id, spec.address().forWorker(id), spec.disableTime(), clock,
                     WorkerState.DEAD, listener);
@@ -116,7 +124,7 @@ public final class ProcessPool implements BackendPool {
      */
     @Override
     public void tick(Instant now) {
-        if (stopped) {
+        if (stopped || withdrawn) {
             return;
         }
         for (Worker worker : workers.byId()) {
@@ -202,7 +210,7 @@ public final class ProcessPool implements BackendPool {
     void connectFailed(Worker worker, Throwable cause) {
         int failures = worker.countConnectFailure();
         WorkerState state = worker.state();
-        if (runner != null && !stopped && failures >= REFUSALS_BEFORE_RESTART
+        if (runner != null && !stopped && !withdrawn && failures >= REFUSALS_BEFORE_RESTART
                 && (state == WorkerState.RUNNING || state == WorkerState.DISABLED)) {
             log.warn("route={} backend={} worker {}: refused {} connections in a row (last: {}); restarting it",
                     route, spec.name(), worker.name(), failures, cause.toString());
@@ -252,12 +260,47 @@ public final class ProcessPool implements BackendPool {
                     gone.add(run.gone);
                 }
                 case STARTING, RUNNING, DISABLED -> {
-                    runner.stop(worker, "supervisor stopping", false);
+                    runner.stop(worker, withdrawn ? "replaced by a reload" : "supervisor stopping", false);
                     gone.add(run.gone);
                 }
             }
         }
         return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public void withdraw() {
+        if (withdrawn || stopped) {
+            return;
+        }
+        withdrawn = true;
+        if (runner == null) {
+            return; // an existing server: nothing of ours listens
+        }
+        IllegalStateException replaced = new IllegalStateException(
+                "backend '%s' of route '%s' was replaced by a reload".formatted(spec.name(), route));
+        for (Worker worker : workers.byId()) {
+            Incarnation run = worker.incarnation();
+            if (worker.state() == WorkerState.DEAD) {
+                run.failBeforeSpawn(replaced);
+                continue;
+            }
+            // A restart after refusals would listen on a path the replacing backend now uses.
+            run.restartWhenReaped = false;
+            if (run.socket != null) {
+                run.socket.close(); // the worker keeps its listening socket (fd 0); only the file goes
+            }
+        }
+    }
+
+    @Override
+    public boolean idle() {
+        for (Worker worker : workers.byId()) {
+            if (worker.load() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The longest a {@link #stop()} may take: the ladder's graces; zero for an existing server. */
@@ -282,7 +325,7 @@ public final class ProcessPool implements BackendPool {
         Incarnation[] runs = running.stream().map(Worker::incarnation).toArray(Incarnation[]::new);
         // A connection may wait for a start only at a spawned backend; with connect-timeout 0 (no bound) it waits
         // at most for the longest backoff.
-        boolean spawns = runner != null && !stopped;
+        boolean spawns = runner != null && !stopped && !withdrawn;
         Instant now = clock.instant();
         Worker pending = spawns && running.isEmpty() ? pendingWorker(now) : null;
         // Spawned pools may grow while a slot is free; an existing server never can.
@@ -331,7 +374,7 @@ public final class ProcessPool implements BackendPool {
 
     /** Called by the runner once a worker's process was reaped and the worker is DEAD. */
     private void reaped(Worker worker) {
-        if (stopped) {
+        if (stopped || withdrawn) {
             worker.incarnation().failBeforeSpawn(new IllegalStateException(
                     "backend '%s' of route '%s' is stopping".formatted(spec.name(), route)));
         }

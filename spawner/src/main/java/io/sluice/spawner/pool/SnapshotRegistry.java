@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The registry as copy-on-write snapshots: the supervisor publishes an immutable {@link RouteSnapshot} per route
  * through a volatile reference after every worker state change, and {@link #acquire} reads it without a lock, picks a
  * backend with the route's policy and a worker inside it, and increments that worker's load. A route with a per-key
- * host is answered by that host's {@link KeyTable} (a concurrent map of its keys). Thread-safe; acquire never blocks
+ * host is answered by that host's {@link KeyTable} (a concurrent map of its keys), one with a per-connection host by
+ * its {@link ProgramPool} (a place under max-procs and a spawn for the session). Thread-safe; acquire never blocks
  * and, for a running worker, allocates only the lease (or the {@link Unavailable}).
  */
 public final class SnapshotRegistry implements Registry {
@@ -46,6 +48,41 @@ public final class SnapshotRegistry implements Registry {
         this.routes = Map.copyOf(byRoute);
     }
 
+    private SnapshotRegistry(Map<String, RouteSlot> routes, Runnable nudge) {
+        this.routes = Map.copyOf(routes);
+        this.nudge = nudge;
+    }
+
+    /**
+     * The registry of a reloaded configuration, to be used in place of this one from now on: the routes in
+     * {@code kept} share this registry's slots (what the supervisor publishes reaches both, and their outage state
+     * carries over); every other route gets a slot of its own, unavailable until its first {@link #publish}. This
+     * registry keeps answering for its own slots until the caller {@link #withdraw}s them. Supervisor thread only.
+     */
+    public SnapshotRegistry next(List<BackendGroup> groups, Set<String> kept) {
+        Map<String, RouteSlot> byRoute = new HashMap<>();
+        for (BackendGroup group : groups) {
+            RouteSlot slot = kept.contains(group.route()) ? routes.get(group.route())
+                    : new RouteSlot(BalancePolicy.of(group.balance()),
+                            RouteSnapshot.none(group.route(), "the route's backends are starting (reload)"));
+            if (slot == null) {
+                throw new IllegalArgumentException("route '%s' is kept but was not registered".formatted(group.route()));
+            }
+            if (byRoute.put(group.route(), slot) != null) {
+                throw new IllegalArgumentException("route '%s' is configured twice".formatted(group.route()));
+            }
+        }
+        return new SnapshotRegistry(byRoute, nudge);
+    }
+
+    /**
+     * A reload changed or removed {@code route}: this registry's slot for it refuses every acquire from now on (a
+     * session that matched the route just before the reload gets a 503). Supervisor thread only.
+     */
+    public void withdraw(String route) {
+        publish(RouteSnapshot.none(route, "route '%s' was changed or removed by a reload".formatted(route)));
+    }
+
     /** Replaces the route's snapshot. Supervisor thread only. */
     public void publish(RouteSnapshot snapshot) {
         RouteSlot slot = routes.get(snapshot.route());
@@ -64,6 +101,9 @@ public final class SnapshotRegistry implements Registry {
         RouteSnapshot snapshot = slot.snapshot;
         if (snapshot.keys() != null) {
             return snapshot.keys().acquire(request);
+        }
+        if (snapshot.programs() != null) {
+            return snapshot.programs().acquire(request);
         }
         List<BackendSnapshot> backends = snapshot.backends();
         int chosen = slot.policy.select(backends, request.selection());

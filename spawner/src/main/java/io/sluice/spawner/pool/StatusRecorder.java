@@ -61,7 +61,27 @@ public final class StatusRecorder implements StatusSource {
         current = new SpawnerStatus(routes.values().stream().flatMap(List::stream).toList());
     }
 
+    /**
+     * A reload left only {@code pools}: routes it removed leave the status, and backends no route has any more
+     * their counts. Supervisor thread only.
+     */
+    public void retain(Map<String, ? extends List<? extends BackendPool>> pools) {
+        routes.keySet().retainAll(pools.keySet());
+        Map<BackendPool, Boolean> live = new IdentityHashMap<>();
+        pools.values().forEach(list -> list.forEach(pool -> live.put(pool, Boolean.TRUE)));
+        counts.keySet().removeIf(pool -> !live.containsKey(pool));
+        seen.keySet().removeIf(worker -> counts.keySet().stream().noneMatch(pool -> ownedBy(pool, worker)));
+        current = new SpawnerStatus(routes.values().stream().flatMap(List::stream).toList());
+    }
+
+    private static boolean ownedBy(BackendPool pool, Worker worker) {
+        return (pool instanceof KeyedPool keyed ? keyed.workers() : ((ProcessPool) pool).workers()).contains(worker);
+    }
+
     private BackendStatus backend(String route, BackendPool pool, Instant now) {
+        if (pool instanceof ProgramPool programs) {
+            return programs.status();
+        }
         BackendSpec spec = pool.spec();
         Counts count = counts.computeIfAbsent(pool, p -> new Counts());
         List<Worker> byId = new ArrayList<>(pool instanceof KeyedPool keyed ? keyed.workers()
@@ -132,21 +152,30 @@ public final class StatusRecorder implements StatusSource {
         ExitStatus status = future.isDone() && !future.isCompletedExceptionally() ? future.join() : null;
         Duration ranFor = run.startedAt == null ? Duration.ZERO : Duration.between(run.startedAt, now);
         boolean asked = run.stopReason != null;
+        ExitKey key = keyOf(status, asked, spec.launch().killSignal());
         if (status == null) {
-            return new WorkerExit(now, child.pid(), "status unknown", -1,
-                    new ExitKey(ExitCause.UNKNOWN, "", asked ? StopStep.KILL_SIGNAL : StopStep.NONE), ranFor);
+            return new WorkerExit(now, child.pid(), "status unknown", -1, key, ranFor);
+        }
+        return new WorkerExit(now, child.pid(), status.brief(),
+                status instanceof ExitStatus.Exited exited ? exited.code() : -1, key, ranFor);
+    }
+
+    /**
+     * The bounded class of an ended run: its exit code's class or its signal, and how far Sluice's stop ladder had
+     * gone ({@code asked}: Sluice asked it to stop); {@code status} null when it was lost.
+     */
+    static ExitKey keyOf(ExitStatus status, boolean asked, int killSignal) {
+        if (status == null) {
+            return new ExitKey(ExitCause.UNKNOWN, "", asked ? StopStep.KILL_SIGNAL : StopStep.NONE);
         }
         if (status instanceof ExitStatus.Exited exited) {
-            return new WorkerExit(now, child.pid(), status.brief(), exited.code(),
-                    new ExitKey(ExitCause.ofCode(exited.code()), "", asked ? StopStep.KILL_SIGNAL : StopStep.NONE),
-                    ranFor);
+            return new ExitKey(ExitCause.ofCode(exited.code()), "", asked ? StopStep.KILL_SIGNAL : StopStep.NONE);
         }
         ExitStatus.Killed killed = (ExitStatus.Killed) status;
         StopStep step = !asked ? StopStep.NONE
-                : killed.signal() == SIGKILL && spec.launch().killSignal() != SIGKILL ? StopStep.SIGKILL
+                : killed.signal() == SIGKILL && killSignal != SIGKILL ? StopStep.SIGKILL
                 : StopStep.KILL_SIGNAL;
-        return new WorkerExit(now, child.pid(), status.brief(), -1,
-                new ExitKey(ExitCause.SIGNAL, signalName(killed), step), ranFor);
+        return new ExitKey(ExitCause.SIGNAL, signalName(killed), step);
     }
 
     /** "SEGV" from "killed by SIGSEGV"; the number when the signal has no name. */

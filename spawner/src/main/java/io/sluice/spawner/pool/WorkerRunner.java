@@ -213,7 +213,7 @@ final class WorkerRunner {
             log.warn("backend '{}' of route '{}': its worker exits within moments of its start. A worker's fd 0 is a "
                     + "listening socket, not stdin: the program must accept connections on it in a loop "
                     + "(docs/writing-backends.md). A program that reads stdin and writes stdout needs one process "
-                    + "per connection (instances: per-connection, coming soon)", spec.name(), route);
+                    + "per connection: instances: per-connection", spec.name(), route);
         }
     }
 

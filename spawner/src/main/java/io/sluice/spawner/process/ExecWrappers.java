@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * setpriv sets the death signal after the user change, which clears it (credentials(7)); the death signal follows the
  * spawning thread, so spawn only from the supervisor thread (reference/native-spawning.md §7). Whether a worker's
  * confinement can be applied is checked once, at the supervisor's start ({@link #check}); what cannot be applied
- * stops the start, nothing is skipped. Supervisor thread only.
+ * stops the start, nothing is skipped. Thread-safe: the supervisor thread and the spawn threads use it.
  */
 public final class ExecWrappers {
     private static final Logger LOG = LoggerFactory.getLogger(ExecWrappers.class);
@@ -39,7 +39,8 @@ public final class ExecWrappers {
     private final int ownUid;
     private final int ownGid;
     private final OwnLimits ownLimits;
-    private final Map<Confinement, Credentials> resolved = new HashMap<>();
+    /** Concurrent: per-connection programs are spawned on several spawn threads. */
+    private final Map<Confinement, Credentials> resolved = new ConcurrentHashMap<>();
 
     ExecWrappers(Path setpriv, boolean pdeathsig, Path prlimit, int ownUid, int ownGid, OwnLimits ownLimits) {
         this.setpriv = setpriv;
@@ -108,12 +109,28 @@ public final class ExecWrappers {
     /**
      * What to execute for {@code spec}: the wrappers it needs, then the absolute program and its arguments; without
      * wrappers the program with its argv as written. A program that is not executable is run bare, so its spawn
-     * fails with its own errno and hint (and nothing runs unconfined).
+     * fails with its own errno and hint (and nothing runs unconfined). So is a file that is neither a {@code #!}
+     * script nor an ELF binary when the wrappers would only add the death signal: setpriv executes with
+     * {@code execvp}, which runs such a file through {@code /bin/sh} (a script without {@code #!} would run as a
+     * shell script where setpriv is installed and fail with ENOEXEC where it is not); bare, the kernel decides
+     * (binfmt_misc formats still run, anything else fails with ENOEXEC and its hint). Limits and a user are never
+     * dropped for that: with them the wrappers stay.
      */
     Exec exec(LaunchSpec spec) {
+        return exec(spec, true);
+    }
+
+    /**
+     * {@link #exec(LaunchSpec)}, where {@code deathSignalAlone} says whether the death signal is worth a setpriv of
+     * its own. A per-connection program needs none: its stdin and stdout are Sluice's socket, so Sluice's death is
+     * its end of file (or SIGPIPE, or a terminal's hangup), and one exec fewer per session matters at session rates.
+     * When setpriv runs anyway (another user), the death signal comes with it.
+     */
+    Exec exec(LaunchSpec spec, boolean deathSignalAlone) {
         List<String> argv = new ArrayList<>();
-        if (Files.isExecutable(spec.binPath())) {
-            Confinement confinement = spec.confinement();
+        Confinement confinement = spec.confinement();
+        boolean onlyDeathSignal = confinement.rlimits().isEmpty() && !credentials(confinement).changed();
+        if (Files.isExecutable(spec.binPath()) && !(onlyDeathSignal && !ProgramFormat.isScriptOrElf(spec.binPath()))) {
             if (!confinement.rlimits().isEmpty()) {
                 argv.add(prlimit.toString());
                 for (ResourceLimit limit : confinement.rlimits()) {
@@ -123,7 +140,7 @@ public final class ExecWrappers {
                 argv.add("--");
             }
             Credentials credentials = credentials(confinement);
-            if (credentials.changed() || pdeathsig) {
+            if (credentials.changed() || pdeathsig && deathSignalAlone) {
                 argv.add(setpriv.toString());
                 if (credentials.changed()) {
                     argv.add("--reuid=" + credentials.uid());

@@ -3,6 +3,7 @@ package io.sluice.spawner.process;
 import io.sluice.spawner.posix.Epoll;
 import io.sluice.spawner.posix.NativeCallException;
 import io.sluice.spawner.posix.Posix;
+import io.sluice.spawner.spec.OutputLevels;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,7 +76,13 @@ public final class ExitWatcher implements AutoCloseable {
      */
     public ChildProcess watch(int pid, int stdoutFd, int stderrFd, String logName)
             throws NativeCallException {
-        return watch(pid, stdoutFd, stderrFd, logName, false);
+        return watch(pid, stdoutFd, stderrFd, logName, OutputLevels.DEFAULT, false);
+    }
+
+    /** As {@link #watch(int, int, int, String)}, its output lines logged at {@code levels}. */
+    public ChildProcess watch(int pid, int stdoutFd, int stderrFd, String logName, OutputLevels levels)
+            throws NativeCallException {
+        return watch(pid, stdoutFd, stderrFd, logName, levels, false);
     }
 
     /**
@@ -85,18 +92,20 @@ public final class ExitWatcher implements AutoCloseable {
      * holds the group id: nothing it started outlives it, and a grandchild holding the program's stdout open cannot
      * keep the tunnel from seeing end of file.
      */
-    public ChildProcess watchProgram(int pid, int stderrFd, String logName) throws NativeCallException {
-        return watch(pid, -1, stderrFd, logName, true);
+    public ChildProcess watchProgram(int pid, int stderrFd, String logName, OutputLevels levels)
+            throws NativeCallException {
+        return watch(pid, -1, stderrFd, logName, levels, true);
     }
 
-    private ChildProcess watch(int pid, int stdoutFd, int stderrFd, String logName, boolean killGroupAtExit)
-            throws NativeCallException {
+    private ChildProcess watch(int pid, int stdoutFd, int stderrFd, String logName, OutputLevels levels,
+                               boolean killGroupAtExit) throws NativeCallException {
         Objects.requireNonNull(logName, "logName");
+        Objects.requireNonNull(levels, "levels");
         if (!running) {
             throw new IllegalStateException("exit watcher is closed");
         }
         long id = nextId.getAndIncrement();
-        WatchedChild child = new WatchedChild(id, pid, logName, stdoutFd, stderrFd, killGroupAtExit);
+        WatchedChild child = new WatchedChild(id, pid, logName, stdoutFd, stderrFd, levels, killGroupAtExit);
         children.put(id, child);
         if (stdoutFd >= 0) {
             epoll.add(stdoutFd, Epoll.IN, token(id, KIND_STDOUT));

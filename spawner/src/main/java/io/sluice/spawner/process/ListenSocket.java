@@ -88,6 +88,33 @@ public final class ListenSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the stale socket files next to {@code base} whose names are {@code base}'s name plus a suffix matching
+     * {@code suffix} ({@code -3}, {@code -<key hash>}): what a SIGKILLed Sluice left of workers that no start will
+     * bind again (a per-key worker of a key never seen again, a slot above a lowered {@code max-procs}). A socket
+     * someone listens on, and anything that is not a socket, is left alone. Returns how many were removed; call only
+     * after the leftovers of that Sluice were killed.
+     */
+    public static int removeStaleSiblings(Path base, String suffix) {
+        Path folder = base.toAbsolutePath().getParent();
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(base.getFileName().toString()) + suffix);
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path sibling : files.filter(p -> name.matcher(p.getFileName().toString()).matches()).toList()) {
+                try {
+                    clearStalePath(sibling);
+                    removed += Files.exists(sibling, LinkOption.NOFOLLOW_LINKS) ? 0 : 1;
+                } catch (IOException e) {
+                    LOG.debug("left {} alone: {}", sibling, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot list {} for stale sockets: {}", folder, e.getMessage());
+        }
+        return removed;
+    }
+
     private static void clearStalePath(Path path) throws IOException {
         int mode;
         try {

@@ -1,5 +1,6 @@
 package io.sluice.spawner.process;
 
+import io.sluice.spawner.spec.OutputLevels;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -8,9 +9,10 @@ import org.slf4j.MDC;
 import org.slf4j.event.Level;
 
 /**
- * Cuts one child stream (stdout or stderr) into lines and logs each to {@code sluice.backend}: stdout at INFO,
- * stderr at WARN, with MDC {@code worker} and {@code pid}, as far as the worker's {@link OutputBudget} allows. Lines
- * longer than {@link #MAX_LINE} bytes are cut. Confined to the reaper thread.
+ * Cuts one child stream (stdout or stderr) into lines and logs each to {@code sluice.backend} at the host's
+ * {@code output-level} (stdout INFO and stderr WARN by default; OFF drops them, unread by the budget), with MDC
+ * {@code worker} and {@code pid}, as far as the worker's {@link OutputBudget} allows. Lines longer than
+ * {@link #MAX_LINE} bytes are cut. Confined to the reaper thread.
  */
 final class OutputLines {
     static final String LOGGER = "sluice.backend";
@@ -19,14 +21,15 @@ final class OutputLines {
 
     private final String worker;
     private final int pid;
+    /** Null for {@code off}. */
     private final Level level;
     private final OutputBudget budget;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-    OutputLines(String worker, int pid, boolean stderr, OutputBudget budget) {
+    OutputLines(String worker, int pid, OutputLevels.Level level, OutputBudget budget) {
         this.worker = worker;
         this.pid = pid;
-        this.level = stderr ? Level.WARN : Level.INFO;
+        this.level = level == OutputLevels.Level.OFF ? null : Level.valueOf(level.name());
         this.budget = budget;
     }
 
@@ -63,7 +66,7 @@ final class OutputLines {
     }
 
     private void emit() {
-        if (!budget.admit()) {
+        if (level == null || !LOG.isEnabledForLevel(level) || !budget.admit()) {
             pending.reset();
             return;
         }

@@ -81,7 +81,7 @@ public final class PosixSpawnLauncher implements ProcessLauncher {
         try {
             Posix.setNonBlocking(out[0], true);
             Posix.setNonBlocking(err[0], true);
-            child = watcher.watch(pid, out[0], err[0], logName);
+            child = watcher.watch(pid, out[0], err[0], logName, spec.output());
         } catch (NativeCallException | RuntimeException e) {
             // Cannot watch it, so it must not run unwatched.
             Posix.close(out[0]);

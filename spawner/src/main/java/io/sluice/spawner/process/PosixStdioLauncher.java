@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * (absolute bin path, explicit envp, chdir, own session, clean signal state, nothing else inherited, the ledger's
  * token and record): stdin and stdout on one end of a socketpair or on a raw pseudo-terminal, stderr into a pipe the
  * {@link ExitWatcher} logs, exit reaped through the same watcher (pidfd, no thread per child). When the program
- * exits, what it left in its process group is killed ({@link ExitWatcher#watchProgram}).
+ * exits, what it left in its process group is killed ({@link ExitWatcher#watchProgram}). The host's user, group and
+ * rlimits apply through {@link ExecWrappers}, as for workers.
  * Call from the supervisor thread only.
  */
 public final class PosixStdioLauncher implements StdioLauncher {
@@ -28,14 +29,26 @@ public final class PosixStdioLauncher implements StdioLauncher {
     /** What a terminal program sees until someone resizes it; 0 x 0 breaks full-screen programs. */
     static final int COLUMNS = 80;
     static final int ROWS = 24;
+    private static final String PROGRAM = "program";
 
     private final ExitWatcher watcher;
     private final ProcessGroupLedger ledger;
+    private final ExecWrappers wrappers;
 
     /** @param ledger where to record process groups, or null to keep no record */
     public PosixStdioLauncher(ExitWatcher watcher, ProcessGroupLedger ledger) {
+        this(watcher, ledger, null);
+    }
+
+    /**
+     * @param ledger   where to record process groups, or null to keep no record
+     * @param wrappers what runs in front of a program (limits, user), or null to run it bare; no death signal of its
+     *                 own (see {@link ExecWrappers#exec(LaunchSpec, boolean)})
+     */
+    public PosixStdioLauncher(ExitWatcher watcher, ProcessGroupLedger ledger, ExecWrappers wrappers) {
         this.watcher = Objects.requireNonNull(watcher, "watcher");
         this.ledger = ledger;
+        this.wrappers = wrappers;
     }
 
     @Override
@@ -45,7 +58,7 @@ public final class PosixStdioLauncher implements StdioLauncher {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(logName, "logName");
         if (!Files.isDirectory(spec.cwd())) {
-            throw new SpawnException(logName, spec.binPath(), "ENOENT",
+            throw new SpawnException(PROGRAM, logName, spec.binPath(), "ENOENT",
                     "working directory %s does not exist or is not a directory".formatted(spec.cwd()), null, null);
         }
         List<byte[]> envp = EnvironmentEntries.merge(spec.environment(), sessionEnv,
@@ -55,14 +68,16 @@ public final class PosixStdioLauncher implements StdioLauncher {
         try {
             ends = Ends.open(kind);
             long started = System.nanoTime();
-            pid = PosixSpawn.spawn(new SpawnRequest(spec.binPath(), spec.argv(), envp, spec.cwd(), ends.childStdio(),
+            ExecWrappers.Exec exec = wrappers == null ? new ExecWrappers.Exec(spec.binPath(), spec.argv())
+                    : wrappers.exec(spec, false);
+            pid = PosixSpawn.spawn(new SpawnRequest(exec.binary(), exec.argv(), envp, spec.cwd(), ends.childStdio(),
                     ends.stderrWrite));
             LOG.debug("program {} spawned pid {} in {} us", logName, pid, (System.nanoTime() - started) / 1000);
         } catch (NativeCallException e) {
             if (ends != null) {
                 ends.closeAll();
             }
-            throw new SpawnException(logName, spec.binPath(), e.errnoName(), e.getMessage(),
+            throw new SpawnException(PROGRAM, logName, spec.binPath(), e.errnoName(), e.getMessage(),
                     PosixSpawnLauncher.hint(e.errnoName()), e);
         }
         // Our copies of the child's ends must go, or stdout and stderr never reach end of file.
@@ -71,14 +86,18 @@ public final class PosixStdioLauncher implements StdioLauncher {
         try {
             Posix.setNonBlocking(ends.parentEnd, true);
             Posix.setNonBlocking(ends.stderrRead, true);
-            child = watcher.watchProgram(pid, ends.stderrRead, logName);
+            child = watcher.watchProgram(pid, ends.stderrRead, logName, spec.output());
         } catch (NativeCallException | RuntimeException e) {
             ends.closeAll();
             PosixSpawnLauncher.killAndReap(pid);
-            throw new SpawnException(logName, spec.binPath(), null, "cannot watch pid %d: %s".formatted(pid,
+            throw new SpawnException(PROGRAM, logName, spec.binPath(), null, "cannot watch pid %d: %s".formatted(pid,
                     e.getMessage()), null, e);
         }
-        PosixSpawnLauncher.record(ledger, child);
+        if (ledger != null) {
+            // Recorded late, in one rewrite with the other sessions' programs (see ProcessGroupLedger.addSoon).
+            ledger.addSoon(pid);
+            child.exit().whenComplete((status, failure) -> ledger.removeSoon(pid));
+        }
         LOG.debug("program {} started: pid {} {} on {}", logName, pid, spec.binPath(),
                 ends.terminal == null ? "a socketpair" : ends.terminal);
         return new StdioProgram(child, kind, ends.parentEnd, ends.terminal);

@@ -21,14 +21,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A state file in the runtime-dir ({@code sluice.pids}) that lets the next start kill what a SIGKILLed Sluice left
  * behind: this instance's random token, which every worker gets as {@value #TOKEN_VARIABLE} in its environment, and
- * the process group (= session) and start time of every live worker. Rewritten atomically on each change; never
- * follows a link. Only the owner of the runtime-dir's lock may use it. Thread-safe (synchronized).
+ * the process group (= session) and start time of every live worker. Rewritten atomically on each change of a
+ * worker; a per-connection program's record is written late ({@link #addSoon}, {@link #removeSoon}: at most one
+ * rewrite per {@link #deferWritesOn delay}, since a rewrite costs a file creation and a rename, and on ext4 with
+ * discards a synchronous flush, which at thousands of sessions a second would be most of the supervisor thread's
+ * time). Never follows a link. Only the owner of the runtime-dir's lock may use it. Thread-safe (synchronized).
  *
  * <p>File format: {@code instance <token>}, then one {@code <pgid> <start time>} line per worker.
  */
@@ -45,7 +51,14 @@ public final class ProcessGroupLedger {
 
     private final Path file;
     private final String token;
+    /** Start time of a group added by {@link #addSoon} that the next write reads. */
+    private static final long NOT_READ_YET = -1;
+
     private final Map<Integer, Long> groups = new LinkedHashMap<>();
+    /** Where a late write runs, and after how long; null until {@link #deferWritesOn}: then late writes are at once. */
+    private ScheduledExecutorService writer;
+    private Duration delay = Duration.ZERO;
+    private boolean writeScheduled;
 
     /** A ledger with a fresh random instance token; nothing is read or written yet. */
     public ProcessGroupLedger(Path file) {
@@ -101,6 +114,65 @@ public final class ProcessGroupLedger {
         }
         groups.put(pgid, start.getAsLong());
         write();
+    }
+
+    /**
+     * Late writes ({@link #addSoon}, {@link #removeSoon}) are made on {@code writer} at most {@code delay} after the
+     * change, all changes of that time in one rewrite.
+     */
+    public synchronized void deferWritesOn(ScheduledExecutorService writer, Duration delay) {
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.delay = Objects.requireNonNull(delay, "delay");
+    }
+
+    /**
+     * Records the group led by {@code pgid} with the next late write. Until then a SIGKILLed Sluice leaves it unrecorded:
+     * only for a per-connection program, whose stdin and stdout are Sluice's socket, so that it ends at Sluice's death
+     * unless it neither reads nor writes. Its start time is read when written (it is still unreaped then, so ours).
+     */
+    public synchronized void addSoon(int pgid) {
+        groups.put(pgid, NOT_READ_YET);
+        writeSoon();
+    }
+
+    /** Forgets {@code pgid} with the next late write. */
+    public synchronized void removeSoon(int pgid) {
+        if (groups.remove(pgid) != null) {
+            writeSoon();
+        }
+    }
+
+    private void writeSoon() {
+        if (writeScheduled) {
+            return;
+        }
+        if (writer == null) {
+            writeLate();
+            return;
+        }
+        writeScheduled = true;
+        try {
+            writer.schedule(this::writeLate, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            writeScheduled = false; // stopping: what is recorded now stays on disk until the next start cleans up
+        }
+    }
+
+    private synchronized void writeLate() {
+        writeScheduled = false;
+        groups.entrySet().removeIf(group -> {
+            if (group.getValue() != NOT_READ_YET) {
+                return false;
+            }
+            OptionalLong start = startTime(group.getKey());
+            start.ifPresent(group::setValue);
+            return start.isEmpty();
+        });
+        try {
+            write();
+        } catch (IOException e) {
+            LOG.warn("cannot rewrite {}: {}", file, e.toString());
+        }
     }
 
     /** Forgets {@code pgid}; a failure to rewrite the file is logged, since callers run on the reaper thread. */
@@ -164,7 +236,11 @@ public final class ProcessGroupLedger {
 
     private void write() throws IOException {
         StringBuilder text = new StringBuilder(TOKEN_KEY).append(' ').append(token).append('\n');
-        groups.forEach((pgid, start) -> text.append(pgid).append(' ').append(start).append('\n'));
+        groups.forEach((pgid, start) -> {
+            if (start != NOT_READ_YET) {
+                text.append(pgid).append(' ').append(start).append('\n');
+            }
+        });
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         // Unlink whatever sits there, then create with O_CREAT|O_EXCL, which fails on any existing name, a symlink
         // included: a planted link is removed, never followed. rename(2) replaces the name, not a link's target.

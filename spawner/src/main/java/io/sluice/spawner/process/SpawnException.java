@@ -17,7 +17,13 @@ public final class SpawnException extends IOException {
     private final String errnoName;
 
     public SpawnException(String worker, Path binary, String errnoName, String problem, String hint, Throwable cause) {
-        super("worker %s: cannot start %s: %s%s".formatted(worker, binary, problem,
+        this("worker", worker, binary, errnoName, problem, hint, cause);
+    }
+
+    /** @param noun what {@code worker} names: "worker", or "program" for a per-connection program */
+    SpawnException(String noun, String worker, Path binary, String errnoName, String problem, String hint,
+                   Throwable cause) {
+        super("%s %s: cannot start %s: %s%s".formatted(noun, worker, binary, problem,
                 hint == null ? "" : "; " + hint), cause);
         this.worker = Objects.requireNonNull(worker, "worker");
         this.binary = Objects.requireNonNull(binary, "binary");

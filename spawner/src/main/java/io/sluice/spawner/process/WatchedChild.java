@@ -7,6 +7,7 @@ import io.sluice.spawner.posix.Posix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.sluice.spawner.posix.Signals;
+import io.sluice.spawner.spec.OutputLevels;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,15 +31,16 @@ final class WatchedChild {
     private boolean reaped;
 
     /** @param stdoutFd -1 when the child's stdout is not a pipe to log */
-    WatchedChild(long id, int pid, String logName, int stdoutFd, int stderrFd, boolean killGroupAtExit) {
+    WatchedChild(long id, int pid, String logName, int stdoutFd, int stderrFd, OutputLevels levels,
+                 boolean killGroupAtExit) {
         this.id = id;
         this.pid = pid;
         this.logName = logName;
         this.stdoutFd = stdoutFd;
         this.stderrFd = stderrFd;
         this.outputBudget = new OutputBudget(logName, pid);
-        this.stdout = new OutputLines(logName, pid, false, outputBudget);
-        this.stderr = new OutputLines(logName, pid, true, outputBudget);
+        this.stdout = new OutputLines(logName, pid, levels.stdout(), outputBudget);
+        this.stderr = new OutputLines(logName, pid, levels.stderr(), outputBudget);
         this.killGroupAtExit = killGroupAtExit;
     }
 

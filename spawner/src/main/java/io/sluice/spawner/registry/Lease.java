@@ -32,8 +32,22 @@ public final class Lease implements Acquisition, AutoCloseable {
         WorkerOutcome read();
     }
 
+    /**
+     * Hands a per-connection program's stdio end over to the tunnel, once. The spawner keeps owning it until then,
+     * and closes it when the lease is released untaken.
+     */
+    @FunctionalInterface
+    public interface StdioHandover {
+        /** @throws IllegalStateException when the program has not started, or its end was taken or closed */
+        StdioEnd take();
+    }
+
     /** The probe of a backend Sluice does not run: its process cannot be seen, so it counts as running. */
     private static final WorkerProbe UNSEEN = () -> WorkerOutcome.RUNNING;
+    /** A lease on a socket address has no stdio end. */
+    private static final StdioHandover NO_STDIO = () -> {
+        throw new IllegalStateException("only a lease on a per-connection program has a stdio end");
+    };
 
     private final String route;
     private final String backendName;
@@ -42,6 +56,7 @@ public final class Lease implements Acquisition, AutoCloseable {
     private final Owner owner;
     private final CompletionStage<Void> ready;
     private final WorkerProbe worker;
+    private final StdioHandover stdio;
     private final AtomicBoolean released = new AtomicBoolean();
 
     /** A lease on a backend that is listening already and whose end Sluice cannot see (an existing server). */
@@ -66,6 +81,15 @@ public final class Lease implements Acquisition, AutoCloseable {
     /** A lease on a worker Sluice runs, connected to on {@code terms}. */
     public Lease(String route, String backendName, BackendAddress address, ConnectTerms terms, Owner owner,
                  CompletionStage<Void> ready, WorkerProbe worker) {
+        this(route, backendName, address, terms, owner, ready, worker, NO_STDIO);
+    }
+
+    /**
+     * A lease on a per-connection program ({@code address} is {@link BackendAddress.Stdio}): {@code ready} completes
+     * once it was spawned, and {@code stdio} hands its stdin/stdout end over.
+     */
+    public Lease(String route, String backendName, BackendAddress address, ConnectTerms terms, Owner owner,
+                 CompletionStage<Void> ready, WorkerProbe worker, StdioHandover stdio) {
         this.route = Objects.requireNonNull(route, "route");
         this.backendName = Objects.requireNonNull(backendName, "backendName");
         this.address = Objects.requireNonNull(address, "address");
@@ -73,6 +97,7 @@ public final class Lease implements Acquisition, AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
         this.ready = Objects.requireNonNull(ready, "ready");
         this.worker = Objects.requireNonNull(worker, "worker");
+        this.stdio = Objects.requireNonNull(stdio, "stdio");
     }
 
     public String route() {
@@ -108,7 +133,8 @@ public final class Lease implements Acquisition, AutoCloseable {
 
     /**
      * Completes when {@link #address()} accepts connections; connect only then. It may complete on the supervisor
-     * thread: hop to your own executor. Fails when the worker could not be started.
+     * thread: hop to your own executor. Fails when the worker could not be started: with a {@link StartFailure} when
+     * trying again is pointless (a per-connection program that cannot be spawned).
      */
     public CompletionStage<Void> ready() {
         return ready;
@@ -123,6 +149,21 @@ public final class Lease implements Acquisition, AutoCloseable {
      */
     public WorkerOutcome workerOutcome() {
         return worker.read();
+    }
+
+    /**
+     * For a lease on a per-connection program ({@link #address()} is {@link BackendAddress.Stdio}), once
+     * {@link #ready()} completed: the program's stdin/stdout end. Ownership passes to the caller, who must close it
+     * (a channel built on it does); if it is never taken, releasing the lease closes it.
+     *
+     * @throws IllegalStateException for any other lease, before the program started, on a second call, or after the
+     *                               lease was released
+     */
+    public StdioEnd takeStdio() {
+        if (released.get()) {
+            throw new IllegalStateException(this + " is released");
+        }
+        return stdio.take();
     }
 
     /** The connect succeeded. */

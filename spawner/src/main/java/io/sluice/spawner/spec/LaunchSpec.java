@@ -13,7 +13,8 @@ import java.util.Objects;
  * {@code bin-environment}, then {@code PHP_FCGI_CHILDREN=1} unless set; the pool adds only {@code SLUICE_ROUTE} and
  * {@code SLUICE_WORKER_ID}), its working directory, how to stop it ({@code kill-signal} to the process group, wait
  * {@code stop-timeout}, SIGKILL), its listening socket's backlog and file mode (unix sockets only), and who it runs as
- * with which resource limits ({@link Confinement}).
+ * with which resource limits ({@link Confinement}), and at which levels its output lines are logged
+ * ({@link OutputLevels}).
  */
 public record LaunchSpec(
         Path binPath,
@@ -24,7 +25,8 @@ public record LaunchSpec(
         Duration stopTimeout,
         int listenBacklog,
         int socketMode,
-        Confinement confinement) {
+        Confinement confinement,
+        OutputLevels output) {
 
     /** A launch that runs as Sluice does, with Sluice's limits. */
     public LaunchSpec(Path binPath, List<String> argv, Map<String, String> environment, Path cwd, int killSignal,
@@ -32,11 +34,19 @@ public record LaunchSpec(
         this(binPath, argv, environment, cwd, killSignal, stopTimeout, listenBacklog, socketMode, Confinement.NONE);
     }
 
+    /** A launch whose output is logged at the default levels (stdout INFO, stderr WARN). */
+    public LaunchSpec(Path binPath, List<String> argv, Map<String, String> environment, Path cwd, int killSignal,
+                      Duration stopTimeout, int listenBacklog, int socketMode, Confinement confinement) {
+        this(binPath, argv, environment, cwd, killSignal, stopTimeout, listenBacklog, socketMode, confinement,
+                OutputLevels.DEFAULT);
+    }
+
     public LaunchSpec {
         Objects.requireNonNull(binPath, "binPath");
         Objects.requireNonNull(cwd, "cwd");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(confinement, "confinement");
+        Objects.requireNonNull(output, "output");
         argv = List.copyOf(argv);
         environment = Map.copyOf(environment);
         List<InvalidOptionException> v = new ArrayList<>();
@@ -66,6 +76,6 @@ public record LaunchSpec(
     /** The same launch in another working directory (a per-key worker's own folder). */
     public LaunchSpec inFolder(Path folder) {
         return new LaunchSpec(binPath, argv, environment, folder, killSignal, stopTimeout, listenBacklog, socketMode,
-                confinement);
+                confinement, output);
     }
 }

@@ -28,7 +28,9 @@ public record BackendStatus(
         /** Long-lived workers spawned by Sluice ({@code instances: pool}). */
         POOL("pool"),
         /** One long-lived worker per key ({@code instances: per-key}). */
-        PER_KEY("per-key");
+        PER_KEY("per-key"),
+        /** One program per session ({@code instances: per-connection}); its workers are the programs running now. */
+        PER_CONNECTION("per-connection");
 
         private final String label;
 

@@ -82,6 +82,22 @@ class ExecWrappersTest {
         assertThat(exec.argv()).containsExactly("/bin/cat", "-u");
     }
 
+    /**
+     * A per-connection program's death signal is Sluice's end of its stdio: no setpriv of its own for it, but it
+     * rides along when setpriv runs anyway, and limits still apply.
+     */
+    @Test
+    void aPerConnectionProgramGetsNoExecJustForTheDeathSignalButKeepsItsLimits() {
+        ExecWrappers wrappers = new ExecWrappers(SETPRIV, true, PRLIMIT, 1000, 1000, OWN);
+
+        ExecWrappers.Exec bare = wrappers.exec(confined(Confinement.NONE, "/bin/cat", "-u"), false);
+        ExecWrappers.Exec limited = wrappers.exec(confined(new Confinement(null, null, false,
+                List.of(new ResourceLimit(Resource.NOFILE, 64, 64))), "/bin/cat"), false);
+
+        assertThat(bare.argv()).containsExactly("/bin/cat", "-u");
+        assertThat(limited.argv()).containsExactly("/usr/bin/prlimit", "--nofile=64:64", "--", "/bin/cat");
+    }
+
     /** prlimit first (as root it may raise hard limits), then setpriv, which sets the death signal after the uid. */
     @Test
     void asRootComposesPrlimitThenSetprivWithTheUserAndItsGroups() {

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.sluice.spawner.spec.LaunchSpec;
+import io.sluice.spawner.spec.OutputLevels;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /** The native-spawning reference's checklist, asserted on real children read through /proc. */
 class PosixSpawnLauncherTest {
@@ -143,6 +146,31 @@ class PosixSpawnLauncherTest {
                     .containsEntry("pid", Integer.toString(child.pid()));
             assertThat(logs.events()).filteredOn(e -> e.getFormattedMessage().contains("out"))
                     .allMatch(e -> e.getLevel() == Level.INFO);
+        }
+    }
+
+    /** output-level: stdout at DEBUG, stderr off (still read, so the child never blocks on its pipe). */
+    @Test
+    void logsOutputAtTheHostsOutputLevels() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+                OutputLines.LOGGER);
+        Level before = logger.getLevel();
+        logger.setLevel(Level.TRACE);
+        try (CapturedLogs logs = CapturedLogs.attach(OutputLines.LOGGER)) {
+            LaunchSpec plain = spec(fixture.dir, Map.of("PATH", "/usr/bin:/bin"), "/bin/sh", "-c",
+                    "echo out1; { head -c 200000 /dev/zero | tr '\\0' e; echo; } >&2; echo out2");
+            LaunchSpec spec = new LaunchSpec(plain.binPath(), plain.argv(), plain.environment(), plain.cwd(),
+                    plain.killSignal(), plain.stopTimeout(), plain.listenBacklog(), plain.socketMode(),
+                    plain.confinement(), new OutputLevels(OutputLevels.Level.DEBUG, OutputLevels.Level.OFF));
+            ChildProcess child = fixture.launch(spec, fixture.socket("levels"), Map.of());
+
+            assertThat(child.exit().get(10, TimeUnit.SECONDS)).isEqualTo(new ExitStatus.Exited(0));
+            String prefix = "test#0 pid=" + child.pid() + ": ";
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logs.messages())
+                    .containsExactly(prefix + "out1", prefix + "out2"));
+            assertThat(logs.events()).allMatch(e -> e.getLevel() == Level.DEBUG);
+        } finally {
+            logger.setLevel(before);
         }
     }
 

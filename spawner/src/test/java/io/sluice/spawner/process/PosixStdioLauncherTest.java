@@ -225,7 +225,7 @@ class PosixStdioLauncherTest {
     void missingBinaryIsASpawnErrorNamingItAndTheErrno() {
         assertThatThrownBy(() -> fixture.launch(StdioKind.SOCKETPAIR, "/nonexistent/prog"))
                 .isInstanceOf(SpawnException.class)
-                .hasMessage("worker prog#0: cannot start /nonexistent/prog: posix_spawn /nonexistent/prog: ENOENT "
+                .hasMessage("program prog#0: cannot start /nonexistent/prog: posix_spawn /nonexistent/prog: ENOENT "
                         + "(No such file or directory); check bin-path (and, for a script, its #! interpreter)")
                 .satisfies(e -> assertThat(((SpawnException) e).errnoName()).isEqualTo("ENOENT"));
     }

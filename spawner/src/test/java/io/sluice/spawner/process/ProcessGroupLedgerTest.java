@@ -16,7 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,6 +175,54 @@ class ProcessGroupLedgerTest {
         assertThatThrownBy(() -> new ProcessGroupLedger(file).cleanupLeftovers(Duration.ofMillis(300)))
                 .isInstanceOf(IOException.class).hasMessageContaining(file + " is a symbolic link");
         assertThat(Files.isSymbolicLink(file)).isTrue();
+    }
+
+    /** A scheduler that counts the late writes it was asked for. */
+    private static final class CountingScheduler extends ScheduledThreadPoolExecutor {
+        final AtomicInteger scheduled = new AtomicInteger();
+
+        CountingScheduler() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            scheduled.incrementAndGet();
+            return super.schedule(command, delay, unit);
+        }
+    }
+
+    /**
+     * Per-connection programs come and go at session rates: their records are written late, all changes within the
+     * delay in one rewrite, with the start time read at the write; a program gone by then is not written at all.
+     */
+    @Test
+    void lateRecordsShareOneRewriteAndAProgramGoneByThenIsNotWritten() throws Exception {
+        CountingScheduler writer = new CountingScheduler();
+        try {
+            ProcessGroupLedger ledger = new ProcessGroupLedger(file);
+            ledger.cleanupLeftovers();
+            ledger.deferWritesOn(writer, Duration.ofMillis(300));
+            int self = (int) ProcessHandle.current().pid();
+            Process gone = new ProcessBuilder("/bin/true").start();
+            gone.waitFor(10, TimeUnit.SECONDS);
+
+            ledger.addSoon(self);
+            ledger.addSoon((int) gone.pid());
+            ledger.addSoon(4_000_000); // above pid_max: never a process
+            ledger.removeSoon(4_000_000);
+            assertThat(groupLines()).as("nothing before the delay").isEmpty();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(groupLines())
+                    .containsExactly(self + " " + ProcessGroupLedger.startTime(self).orElseThrow()));
+            assertThat(writer.scheduled).hasValue(1);
+
+            ledger.removeSoon(self);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(groupLines()).isEmpty());
+            assertThat(writer.scheduled).hasValue(2);
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     private List<String> groupLines() throws IOException {

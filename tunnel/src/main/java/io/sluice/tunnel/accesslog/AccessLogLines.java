@@ -36,7 +36,7 @@ final class AccessLogLines {
             return json.field("closeReason", reason).field("closedBy", s.closedBy().label()).endObject().toString();
         }
         return new TextLine(s.closedAt(), "session")
-                .add("session", Long.toString(s.id()))
+                .add("session", s.id())
                 .add("remote", s.remoteHost() + ":" + s.remotePort())
                 .add("route", s.route())
                 .add("host", s.backend())

@@ -26,13 +26,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
-    /** Requests here are bodiless GETs. */
+    /** Requests here are bodiless GETs and POSTs. */
     private static final int MAX_REQUEST_BODY = 8 * 1024;
     /** An idle admin connection (a scraper's keep-alive) is closed after this long. */
     private static final int IDLE_SECONDS = 60;
 
     private final AdminOptions options;
     private final Map<String, AdminEndpoint> endpoints = new LinkedHashMap<>();
+    private final Map<String, AdminAction> actions = new LinkedHashMap<>();
     private EventLoopGroup group;
     private Channel channel;
 
@@ -52,6 +53,15 @@ public final class AdminServer implements AutoCloseable {
         return this;
     }
 
+    /** Adds the POST action at {@code path} (always behind the token when there is one); before {@link #start()}. */
+    public synchronized AdminServer addAction(String path, AdminAction action) {
+        if (group != null) {
+            throw new IllegalStateException("actions are added before the admin listener starts");
+        }
+        actions.put(path, Objects.requireNonNull(action, "action"));
+        return this;
+    }
+
     /**
      * Binds {@code admin.bind:admin.port}, logs "admin listening on http://HOST:PORT" and returns the bound address.
      *
@@ -62,6 +72,7 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalStateException("the admin listener is already started");
         }
         Map<String, AdminEndpoint> table = Map.copyOf(endpoints);
+        Map<String, AdminAction> posts = Map.copyOf(actions);
         BearerToken token = options.hasToken() ? new BearerToken(options.token()) : null;
         group = Transports.newGroup(1, "sluice-admin");
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -75,7 +86,7 @@ public final class AdminServer implements AutoCloseable {
                                 .addLast(new ReadTimeoutHandler(IDLE_SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY))
-                                .addLast(new AdminHandler(table, token));
+                                .addLast(new AdminHandler(table, posts, token));
                     }
                 });
         try {

@@ -15,7 +15,8 @@ import java.util.Objects;
  * are volatile, the rest is read from immutable snapshots.
  */
 public final class Readiness {
-    private final SluiceConfig config;
+    /** The routes whose workers readiness waits for; a reload replaces it. */
+    private volatile SluiceConfig config;
     private final StatusSource spawner;
     private volatile boolean listening;
     private volatile boolean draining;
@@ -23,6 +24,11 @@ public final class Readiness {
     public Readiness(SluiceConfig config, StatusSource spawner) {
         this.config = Objects.requireNonNull(config, "config");
         this.spawner = Objects.requireNonNull(spawner, "spawner");
+    }
+
+    /** A reload applied {@code reloaded}: readiness waits for its routes from now on. */
+    public void reloaded(SluiceConfig reloaded) {
+        config = Objects.requireNonNull(reloaded, "reloaded");
     }
 
     /** The tunnel server is bound and accepts connections. */

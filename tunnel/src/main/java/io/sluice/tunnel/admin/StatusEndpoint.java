@@ -2,6 +2,8 @@ package io.sluice.tunnel.admin;
 
 import io.sluice.spawner.status.BackendStatus;
 import io.sluice.spawner.status.ExitKey;
+import io.sluice.spawner.status.LiveKey;
+import io.sluice.spawner.status.PerKeyStatus;
 import io.sluice.spawner.status.SpawnerStatus;
 import io.sluice.spawner.status.StatusSource;
 import io.sluice.spawner.status.WorkerExit;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,7 +31,8 @@ public final class StatusEndpoint implements AdminEndpoint {
     /** The most open sessions {@code ?full} lists; {@code liveSessionsListed} says how many it did. */
     static final int MAX_LIVE_SESSIONS = 1000;
 
-    private final SluiceConfig config;
+    /** The routes listed; a reload replaces it. */
+    private volatile SluiceConfig config;
     private final InstanceFacts facts;
     private final Readiness readiness;
     private final TunnelStats sessions;
@@ -41,6 +45,11 @@ public final class StatusEndpoint implements AdminEndpoint {
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.spawner = Objects.requireNonNull(spawner, "spawner");
+    }
+
+    /** A reload applied {@code reloaded}: its routes are listed from now on. */
+    public void reloaded(SluiceConfig reloaded) {
+        config = Objects.requireNonNull(reloaded, "reloaded");
     }
 
     @Override
@@ -80,8 +89,9 @@ public final class StatusEndpoint implements AdminEndpoint {
         json.name("refusalsWithoutRoute");
         counts(json, unrouted);
         json.name("hosts").beginArray();
+        List<PerKeyStatus> perKey = spawner.perKey();
         for (BackendStatus backend : status.backends()) {
-            host(json, backend, now);
+            host(json, backend, now, perKey);
         }
         json.endArray();
         if (full) {
@@ -110,7 +120,7 @@ public final class StatusEndpoint implements AdminEndpoint {
         json.endObject();
     }
 
-    private static void host(JsonWriter json, BackendStatus backend, Instant now) {
+    private static void host(JsonWriter json, BackendStatus backend, Instant now, List<PerKeyStatus> perKey) {
         json.beginObject()
                 .field("route", backend.route())
                 .field("name", backend.name())
@@ -135,7 +145,30 @@ public final class StatusEndpoint implements AdminEndpoint {
         for (WorkerStatus worker : backend.workers()) {
             worker(json, worker, now);
         }
-        json.endArray().endObject();
+        json.endArray();
+        if (backend.kind() == BackendStatus.Kind.PER_KEY) {
+            keys(json, perKey.stream().filter(k -> k.route().equals(backend.route())
+                    && k.backend().equals(backend.name())).findFirst().map(PerKeyStatus::keys).orElse(List.of()), now);
+        }
+        json.endObject();
+    }
+
+    /** A per-key host's live keys, by hash only: a raw key may be a user name or a token. */
+    private static void keys(JsonWriter json, List<LiveKey> keys, Instant now) {
+        json.field("liveKeys", keys.size());
+        json.name("keys").beginArray();
+        for (LiveKey key : keys) {
+            json.beginObject()
+                    .field("hash", key.hash())
+                    .name("pid").value(key.pid() == 0 ? null : (Long) key.pid());
+            json.field("state", key.state().name().toLowerCase(Locale.ROOT))
+                    .field("sessions", key.sessions())
+                    .field("startedAt", key.startedAt())
+                    .name("idleSeconds").seconds(key.idleSince() == null ? null
+                            : Duration.between(key.idleSince(), now));
+            json.endObject();
+        }
+        json.endArray();
     }
 
     private static void worker(JsonWriter json, WorkerStatus worker, Instant now) {

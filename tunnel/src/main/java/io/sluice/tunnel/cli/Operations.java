@@ -10,6 +10,7 @@ import io.sluice.tunnel.admin.StatusEndpoint;
 import io.sluice.tunnel.admin.StatusPage;
 import io.sluice.tunnel.admin.WorkerIdentifier;
 import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.json.JsonWriter;
 import io.sluice.tunnel.metrics.Scrape;
 import io.sluice.tunnel.metrics.SluiceMetrics;
 import io.sluice.tunnel.server.TunnelServer;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import sun.misc.Signal;
 
 /**
@@ -39,6 +41,8 @@ final class Operations {
     private final SluiceMetrics metrics;
     /** Only with {@code access-log:}. */
     private final AccessLog accessLog;
+    /** Set by {@link #attach}; only with an admin listener. */
+    private StatusEndpoint status;
 
     Operations(SluiceConfig config, StatusSource spawner) {
         this.config = config;
@@ -74,12 +78,41 @@ final class Operations {
         }
         InstanceFacts facts = new InstanceFacts(SluiceVersion.number(), ProcessHandle.current().pid(), startedAt,
                 config.file() == null ? null : config.file().toAbsolutePath(), Transports.name());
-        admin.add("/status", new StatusEndpoint(config, facts, readiness, server.stats(), spawner));
+        status = new StatusEndpoint(config, facts, readiness, server.stats(), spawner);
+        admin.add("/status", status);
         StatusPage.addTo(admin);
         admin.add("/metrics", request -> {
             Scrape scrape = metrics.scrape(request.accept());
             return new AdminResponse(200, scrape.contentType(), scrape.body().getBytes(StandardCharsets.UTF_8));
         });
+    }
+
+    /** {@code POST /reload} on the admin listener runs {@code reloader}; before {@link #start()}. */
+    void attachReload(Reloader reloader) {
+        if (admin != null) {
+            admin.addAction("/reload", () -> reloader.request("POST /reload").thenApply(Operations::answer));
+        }
+    }
+
+    /** The JSON answer of {@code POST /reload}: 200 when applied (maybe partly), 422 when refused. */
+    private static AdminResponse answer(Reloader.Outcome outcome) {
+        JsonWriter json = new JsonWriter().beginObject()
+                .field("result", outcome.result().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .name("messages").beginArray();
+        outcome.messages().forEach(json::value);
+        String body = json.endArray().endObject().toString();
+        return AdminResponse.json(outcome.result() == Reloader.Result.REFUSED ? 422 : 200, body);
+    }
+
+    /** A reload applied {@code reloaded}: readiness, /status and the metrics follow its routes. Reload thread. */
+    void reloaded(SluiceConfig reloaded) {
+        readiness.reloaded(reloaded);
+        if (status != null) {
+            status.reloaded(reloaded);
+        }
+        if (metrics != null) {
+            metrics.reloaded(reloaded);
+        }
     }
 
     /** Opens the access log (SIGUSR1 reopens it) and starts the admin listener, if they are configured. */

@@ -1,5 +1,6 @@
 package io.sluice.tunnel.cli;
 
+import io.sluice.spawner.MonotonicClock;
 import io.sluice.spawner.Supervisor;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.tunnel.config.ConfigException;
@@ -9,7 +10,6 @@ import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.server.TunnelServer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -46,13 +46,15 @@ final class RunCommand implements Callable<Integer> {
         }
         LogLevels.apply(loaded.debug());
         List<BackendGroup> groups = loaded.routes().stream().map(RouteSpec::backends).toList();
-        Supervisor supervisor = new Supervisor(groups, InstantSource.system(), loaded.server().runtimeDir());
+        Supervisor supervisor = new Supervisor(groups, MonotonicClock.startingNow(), loaded.server().runtimeDir());
         Operations operations = new Operations(loaded, supervisor.status());
         TunnelServer server = new TunnelServer(loaded, supervisor.registry(), operations.sessionObserver());
         operations.attach(server);
         StopSequence stopAll = StopSequence.forRun(operations::draining, server::stop, supervisor::stop,
                 operations::stop);
-        StopSignals signals = StopSignals.install();
+        Reloader reloader = new Reloader(loaded, supervisor, server, operations::reloaded);
+        operations.attachReload(reloader);
+        StopSignals signals = StopSignals.install(() -> reloader.request("SIGHUP"));
         Thread hook = new Thread(stopAll, "sluice-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -68,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
         }
         String signal = signals.awaitStop();
         log.info("received SIG{}; stopping gracefully", signal);
+        reloader.close();
         if (!stopAll.stop()) {
             return SluiceMain.EXIT_RUNTIME;
         }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SluiceVersion.class,
         description = "WebSocket tunnel endpoint and FastCGI-style process spawner.",
-        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, ImportLighttpdCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, StatusCommand.class, ReloadCommand.class,
+                ImportLighttpdCommand.class})
 public final class SluiceMain implements Runnable {
 
     public static final int EXIT_OK = 0;
@@ -38,6 +39,6 @@ public final class SluiceMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, check or status");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, check, status, reload or import-lighttpd");
     }
 }

@@ -9,7 +9,7 @@ import sun.misc.Signal;
 /**
  * Turns SIGTERM and SIGINT into a graceful stop on the main thread. Handling them ourselves (rather than through a
  * shutdown hook alone) is what lets a signalled stop exit with status 0 instead of the JVM's 128+signal.
- * SIGHUP (reload) is logged and ignored until reload exists.
+ * SIGHUP asks for a reload ({@link Reloader}), which runs on its own thread.
  */
 final class StopSignals {
     private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
@@ -19,12 +19,15 @@ final class StopSignals {
     private StopSignals() {
     }
 
-    static StopSignals install() {
+    static StopSignals install(Runnable reload) {
         StopSignals signals = new StopSignals();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), s -> signals.received.offer(s.getName()));
         }
-        Signal.handle(new Signal("HUP"), s -> log.warn("received SIGHUP: reload is not supported yet; ignoring"));
+        Signal.handle(new Signal("HUP"), s -> {
+            log.info("received SIGHUP: reloading the configuration");
+            reload.run();
+        });
         return signals;
     }
 

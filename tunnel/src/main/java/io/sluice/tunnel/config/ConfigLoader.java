@@ -109,7 +109,6 @@ public final class ConfigLoader {
         OperationsReader operations = new OperationsReader(baseDir, problems);
         AdminOptions admin = operations.admin(top.value("admin"));
         AccessLogOptions accessLog = operations.accessLog(top.value("access-log"));
-        hosts.refusePerConnectionUntilWired(); // issue 9 phase B: remove this line
         List<ExtensionMapping> mappings = tunnel.mappings().stream()
                 .filter(m -> !tunnel.failedRoutes().contains(m.routeKey()))
                 .toList();

@@ -12,8 +12,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -46,8 +44,6 @@ final class HostReader {
     private final Problems problems;
     private final LaunchReader launches;
     private final AddressClaims claims = new AddressClaims();
-    /** Where each valid per-connection host says so, for {@link #refusePerConnectionUntilWired}. */
-    private final List<Spot> perConnectionHosts = new ArrayList<>();
 
     HostReader(Path baseDir, Path runtimeDir, SystemFacts facts, Problems problems) {
         this.baseDir = baseDir;
@@ -107,9 +103,6 @@ final class HostReader {
             BackendSpec spec = new BackendSpec(backendName, address, disable, connect, limits,
                     launch == null ? null : launch.spec(), perKey ? launch.perKey().spec() : null, proxyProtocol,
                     perConnection ? launch.perConnection().spec() : null);
-            if (perConnection) {
-                perConnectionHosts.add(new Spot(f.pathOf("instances"), f.value("instances")));
-            }
             return new Host(spec, perKey ? launch.perKey().rule() : null, framing,
                     perConnection ? launch.perConnection().rule() : null);
         } catch (InvalidOptionException e) {
@@ -119,25 +112,17 @@ final class HostReader {
     }
 
     /**
-     * Issue 9 phase B wires per-connection programs to sessions; until then every per-connection host that passed all
-     * of its checks is refused here, after everything else was reported. The call in {@link ConfigLoader} is the one
-     * line to remove then.
-     */
-    void refusePerConnectionUntilWired() {
-        for (Spot spot : perConnectionHosts) {
-            problems.add(spot, "'per-connection' is not supported yet (its options are checked; issue 9 wires it)",
-                    "pool, per-key", null);
-        }
-    }
-
-    /**
      * The name a host gets without {@code name}: its address, except that a spawned host on a unix socket is named
-     * by the socket's file (without {@code .sock}), so worker logs read "echo-0#1", not a whole runtime-dir path.
+     * by the socket's file (without {@code .sock}), so worker logs read "echo-0#1", not a whole runtime-dir path, and
+     * a per-connection host by its program's file.
      */
     private static String defaultName(BackendAddress address, boolean spawned) {
         if (spawned && address instanceof BackendAddress.UnixPath unix) {
             String file = unix.path().getFileName().toString();
             return file.endsWith(".sock") ? file.substring(0, file.length() - ".sock".length()) : file;
+        }
+        if (address instanceof BackendAddress.Stdio stdio) {
+            return stdio.program().getFileName().toString(); // "count.sh": its programs log as "count.sh#17"
         }
         return address.describe();
     }

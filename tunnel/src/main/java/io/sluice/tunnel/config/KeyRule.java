@@ -33,6 +33,22 @@ public record KeyRule(KeySource source, Pattern pattern, String defaultKey, bool
         v.throwIfAny();
     }
 
+    /**
+     * By value, the pattern by its text and flags ({@link Pattern} has identity equality): a reload compares routes
+     * with {@code equals}, and an unchanged per-key route must compare equal.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KeyRule other && source.equals(other.source) && namesFolder == other.namesFolder
+                && Objects.equals(defaultKey, other.defaultKey) && pattern.pattern().equals(other.pattern.pattern())
+                && pattern.flags() == other.pattern.flags();
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(source, pattern.pattern(), pattern.flags(), defaultKey, namesFolder);
+    }
+
     /** The default pattern for {@code source}. */
     public static String defaultPattern(KeySource source) {
         return source.kind() == KeySource.Kind.REMOTE_ADDR ? DEFAULT_ADDRESS_PATTERN : DEFAULT_PATTERN;

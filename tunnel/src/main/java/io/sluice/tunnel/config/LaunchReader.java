@@ -3,6 +3,7 @@ package io.sluice.tunnel.config;
 import io.sluice.spawner.spec.Confinement;
 import io.sluice.spawner.spec.InvalidOptionException;
 import io.sluice.spawner.spec.LaunchSpec;
+import io.sluice.spawner.spec.OutputLevels;
 import io.sluice.spawner.spec.PerConnectionSpec;
 import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.tunnel.config.Problems.Spot;
@@ -38,8 +39,8 @@ final class LaunchReader {
     /** The options valid only on a host with {@code bin-path}, in documentation order. */
     static final List<String> SPAWN_ONLY = List.of("bin-environment", "bin-copy-environment", "cwd", "min-procs",
             "max-procs", "max-load-per-proc", "idle-timeout", "listen-backlog", "kill-signal", "stop-timeout",
-            "socket-mode", "instances", "accept-timeout", "user", "group", "allow-root", "rlimits", "pty",
-            "pass-credentials");
+            "socket-mode", "instances", "accept-timeout", "user", "group", "allow-root", "rlimits", "output-level",
+            "pty", "pass-credentials");
 
     private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{3,4}");
     private static final Pattern VARIABLE_NAME = Pattern.compile("[^=\\x00]+");
@@ -103,8 +104,10 @@ final class LaunchReader {
         String kind = f.has("instances") ? instances(f) : POOL;
         boolean perKey = PER_KEY.equals(kind);
         boolean perConnection = PER_CONNECTION.equals(kind);
-        String cwdTemplate = perKey && f.has("cwd") ? WorkerFolders.template(f, baseDir, problems) : null;
-        Path cwd = f.has("cwd") && cwdTemplate == null ? WorkerFolders.cwd(f, baseDir, problems)
+        // A per-key template is read once: when it fails, the same cwd must not be reported again as a plain one.
+        boolean cwdTemplated = perKey && f.has("cwd") && WorkerFolders.isTemplate(f);
+        String cwdTemplate = cwdTemplated ? WorkerFolders.template(f, baseDir, problems) : null;
+        Path cwd = f.has("cwd") && !cwdTemplated ? WorkerFolders.cwd(f, baseDir, problems)
                 : binPath == null ? null : binPath.getParent();
         int minProcs = perKey || perConnection ? 0 : integer(f, "min-procs", DEFAULT_MIN_PROCS);
         int maxProcs = integer(f, "max-procs",
@@ -117,6 +120,7 @@ final class LaunchReader {
         int signal = f.has("kill-signal") ? killSignal(f) : KillSignals.TERM;
         int mode = f.has("socket-mode") ? socketMode(f) : DEFAULT_SOCKET_MODE;
         Confinement confinement = ConfinementReader.read(f, problems);
+        OutputLevels output = OutputLevelReader.read(f, problems);
         PerKeyReader.PerKey keyed = null;
         if (perKey) {
             keyed = PerKeyReader.read(f, routeKey, cwdTemplate, argv, overrides, problems);
@@ -131,9 +135,9 @@ final class LaunchReader {
         }
         PoolLimits limits = record(f, () -> new PoolLimits(minProcs, maxProcs, maxLoad, idle, accept));
         // Built whenever it can be, so its own rules are reported along with the problems above.
-        LaunchSpec spec = argv == null || binPath == null || cwd == null || confinement == null ? null
-                : record(f, () -> new LaunchSpec(binPath, argv, environment, cwd, signal, stop, backlog, mode,
-                        confinement));
+        LaunchSpec spec = argv == null || binPath == null || cwd == null || confinement == null || output == null
+                ? null : record(f, () -> new LaunchSpec(binPath, argv, environment, cwd, signal, stop, backlog, mode,
+                        confinement, output));
         return limits == null || spec == null || (perKey && keyed == null) || (perConnection && connected == null)
                 || problems.count() != before ? null : new Launch(limits, spec, keyed, connected);
     }

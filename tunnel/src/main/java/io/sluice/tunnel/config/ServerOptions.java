@@ -102,6 +102,19 @@ public record ServerOptions(
                 gracefulShutdownTimeout, ioThreads, tcpKeepalive, null);
     }
 
+    /**
+     * These options with the listener-level ones of {@code running}, which a reload cannot change while the listener
+     * is bound: {@code bind}, {@code port}, {@code runtime-dir}, {@code io-threads}, {@code max-connections},
+     * {@code tcp-keepalive}, and whether there is TLS at all (its files are this configuration's whenever both have
+     * it). See {@code ConfigChange}. {@code proxy-protocol} is this configuration's: a reload may change the balancers.
+     */
+    public ServerOptions withListenerOf(ServerOptions running) {
+        TlsOptions keptTls = (tls == null) == (running.tls == null) ? tls : running.tls;
+        return new ServerOptions(running.bind, running.port, documentRoot, running.runtimeDir, running.maxConnections,
+                handshakeTimeout, maxReadIdle, maxMessageSize, gracefulShutdownTimeout, running.ioThreads,
+                running.tcpKeepalive, keptTls, proxyProtocol);
+    }
+
     /** The scheme clients use: {@code wss} with TLS, else {@code ws}. */
     public String scheme() {
         return tls == null ? "ws" : "wss";

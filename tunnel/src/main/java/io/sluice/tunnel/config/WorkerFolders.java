@@ -52,11 +52,16 @@ final class WorkerFolders {
             fixed = fixed.getParent();
         }
         if (fixed == null || !Files.isDirectory(fixed)) {
-            problems.add(f.value("cwd"), f.pathOf("cwd"), "no such directory: %s (the folder that holds each key's "
-                    + "own)".formatted(fixed));
+            problems.add(f.value("cwd"), f.pathOf("cwd"), ("no such directory: %s (the folder that holds each key's "
+                    + "own)").formatted(fixed));
             return null;
         }
         return template.toString();
+    }
+
+    /** Whether {@code cwd} is a template, i.e. contains {@code {key}}. */
+    static boolean isTemplate(Fields f) {
+        return f.value("cwd") instanceof ScalarNode s && s.getValue().contains(PerKeySpec.KEY_PLACEHOLDER);
     }
 
     private static Path resolve(Fields f, Path baseDir, Problems problems) {

@@ -11,7 +11,6 @@ import io.sluice.tunnel.session.SessionObserver;
 import io.sluice.tunnel.session.SessionRecord;
 import io.sluice.tunnel.session.TunnelStats;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +29,8 @@ final class SessionMetrics implements SessionObserver {
             Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final MeterRegistry registry;
-    private final Map<String, RouteMeters> routes = new HashMap<>();
+    /** Written by the constructor and by reloads (which only add), read by event loops. */
+    private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final Map<String, Counter> dynamic = new ConcurrentHashMap<>();
 
     SessionMetrics(MeterRegistry registry, SluiceConfig config) {
@@ -40,13 +40,32 @@ final class SessionMetrics implements SessionObserver {
         }
     }
 
+    /**
+     * A reload added routes: they get their meters (and, once the tunnel is bound, their gauge). Meters of removed
+     * routes stay, with their counts: counters only grow, and a scraper sees no series vanish.
+     */
+    void addRoutes(SluiceConfig config, TunnelStats stats) {
+        for (RouteSpec route : config.routes()) {
+            if (!routes.containsKey(route.key())) {
+                routes.put(route.key(), new RouteMeters(route.key()));
+                if (stats != null) {
+                    bindGauge(stats, route.key());
+                }
+            }
+        }
+    }
+
     /** The per-route gauges read the tunnel's live counters. */
     void bindGauges(TunnelStats stats) {
         for (String route : routes.keySet()) {
-            Gauge.builder("sluice.sessions.open", stats, s -> s.route(route).open())
-                    .description("Tunnels open now (past the 101, not yet closed)").tag("route", route)
-                    .register(registry);
+            bindGauge(stats, route);
         }
+    }
+
+    private void bindGauge(TunnelStats stats, String route) {
+        Gauge.builder("sluice.sessions.open", stats, s -> s.route(route).open())
+                .description("Tunnels open now (past the 101, not yet closed)").tag("route", route)
+                .register(registry);
     }
 
     @Override

@@ -33,6 +33,8 @@ public final class SluiceMetrics implements AutoCloseable {
     private final SessionMetrics sessions;
     private final SpawnerMetrics spawner;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** The tunnel's counters once {@link #bindTunnel} ran; null before. Guarded by this. */
+    private TunnelStats boundStats;
 
     public SluiceMetrics(SluiceConfig config, StatusSource spawner) {
         this.sessions = new SessionMetrics(registry, config);
@@ -52,7 +54,8 @@ public final class SluiceMetrics implements AutoCloseable {
     }
 
     /** Gauges over the tunnel's live counters and its event loops (pending tasks, one series per loop). */
-    public void bindTunnel(TunnelStats stats, List<EventExecutor> eventLoops) {
+    public synchronized void bindTunnel(TunnelStats stats, List<EventExecutor> eventLoops) {
+        boundStats = stats;
         sessions.bindGauges(stats);
         for (int i = 0; i < eventLoops.size(); i++) {
             if (eventLoops.get(i) instanceof SingleThreadEventExecutor loop) {
@@ -61,6 +64,12 @@ public final class SluiceMetrics implements AutoCloseable {
                         .tag("loop", Integer.toString(i)).register(registry);
             }
         }
+    }
+
+    /** A reload applied {@code reloaded}: its new routes and hosts get their meters (removed ones keep theirs). */
+    public synchronized void reloaded(SluiceConfig reloaded) {
+        sessions.addRoutes(reloaded, boundStats);
+        spawner.addRoutes(reloaded);
     }
 
     /** A counter other parts maintain themselves (the access log's drops), read when scraped. */

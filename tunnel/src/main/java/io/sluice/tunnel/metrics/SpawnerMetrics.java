@@ -24,12 +24,20 @@ final class SpawnerMetrics {
     private final MeterRegistry registry;
     private final StatusSource spawner;
     private final Set<String> exitKeys = new HashSet<>();
+    /** Route and host pairs with meters; guarded by this (a reload adds from its own thread). */
+    private final Set<String> bound = new HashSet<>();
 
     SpawnerMetrics(MeterRegistry registry, StatusSource spawner, SluiceConfig config) {
         this.registry = registry;
         this.spawner = Objects.requireNonNull(spawner, "spawner");
+        addRoutes(config);
+    }
+
+    /** Meters for every host of {@code config} that has none yet (a reload's new routes and hosts). */
+    synchronized void addRoutes(SluiceConfig config) {
         for (RouteSpec route : config.routes()) {
-            route.backends().backends().forEach(b -> bind(route.key(), b.name()));
+            route.backends().backends().stream().filter(b -> bound.add(route.key() + '\0' + b.name()))
+                    .forEach(b -> bind(route.key(), b.name()));
         }
     }
 

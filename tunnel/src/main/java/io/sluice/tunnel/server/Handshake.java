@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.sluice.tunnel.config.FrameType;
@@ -115,7 +116,7 @@ final class Handshake {
     }
 
     /** GET, HTTP/1.1, {@code Upgrade} has token websocket and {@code Connection} has token upgrade. */
-    static boolean isUpgrade(FullHttpRequest request) {
+    static boolean isUpgrade(HttpRequest request) {
         return request.method().equals(HttpMethod.GET)
                 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 && hasToken(String.join(",", request.headers().getAll(HttpHeaderNames.UPGRADE)), "websocket")

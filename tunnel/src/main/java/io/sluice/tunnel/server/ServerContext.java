@@ -11,11 +11,13 @@ import io.sluice.tunnel.session.Framing;
 import io.sluice.tunnel.session.Refusal;
 import io.sluice.tunnel.session.SessionSettings;
 import io.sluice.tunnel.session.TunnelStats;
+import io.sluice.tunnel.tls.ServerTlsContext;
 
 /**
  * What every connection of one server shares: config, route table, static files (null when there is no document
- * root), the registry, the backend connector, counters. Thread-safe: immutable apart from the connection
- * count and the stats, both thread-safe.
+ * root), the registry, the backend connector, counters, and the TLS context (null for plain ws://). Thread-safe:
+ * immutable apart from the connection count and the stats, both thread-safe. A reload replaces the whole context at
+ * once ({@link #reloaded}), so a request sees one configuration's routes with that configuration's registry.
  */
 record ServerContext(
         SluiceConfig config,
@@ -24,7 +26,21 @@ record ServerContext(
         Registry registry,
         BackendConnector connector,
         TunnelStats stats,
-        ConnectionCap connections) {
+        ConnectionCap connections,
+        ServerTlsContext tls) {
+
+    /** A context without TLS. */
+    ServerContext(SluiceConfig config, RouteTable routes, StaticFiles staticFiles, Registry registry,
+                  BackendConnector connector, TunnelStats stats, ConnectionCap connections) {
+        this(config, routes, staticFiles, registry, connector, stats, connections, null);
+    }
+
+    /** The context of a reloaded configuration; connector, stats and the connection count carry over. */
+    ServerContext reloaded(SluiceConfig next, StaticFiles nextStaticFiles, Registry nextRegistry,
+                           ServerTlsContext nextTls) {
+        return new ServerContext(next, new RouteTable(next), nextStaticFiles, nextRegistry, connector, stats,
+                connections, nextTls);
+    }
 
     /**
      * Reports a refused WebSocket handshake (its route matched again from {@code uri}, "" when none) to the stats

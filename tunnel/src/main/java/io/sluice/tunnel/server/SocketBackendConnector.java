@@ -13,20 +13,26 @@ import io.sluice.tunnel.session.BackendConnector;
 
 /**
  * Connects to a lease's unix or TCP address with the transport from {@link Transports}, on the client channel's
- * own event loop (no cross-thread hand-off), AUTO_READ off, explicit water marks, {@code connect-timeout} per try.
+ * own event loop (no cross-thread hand-off), AUTO_READ off, explicit water marks, {@code connect-timeout} per try; a
+ * per-connection program's lease goes to {@link StdioBackendConnector} instead.
  * Thread-safe; every backend channel joins {@code backends} so a forced stop can close them. Call on the client's
  * event loop: the channel then registers before {@code connect} returns.
  */
 final class SocketBackendConnector implements BackendConnector {
     private final ChannelGroup backends;
+    private final StdioBackendConnector programs;
 
     SocketBackendConnector(ChannelGroup backends) {
         this.backends = backends;
+        this.programs = new StdioBackendConnector(backends);
     }
 
     @Override
     public ChannelFuture connect(Channel client, Lease lease, ChannelHandler backendHandler) {
         BackendAddress address = lease.address();
+        if (address instanceof BackendAddress.Stdio) {
+            return programs.connect(client, lease, backendHandler);
+        }
         long timeoutMs = lease.connectTimeout().toMillis();
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())

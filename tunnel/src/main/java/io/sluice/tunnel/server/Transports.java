@@ -21,7 +21,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.spawner.spec.BackendAddress;
+import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.ServerOptions;
+import io.sluice.tunnel.config.SluiceConfig;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -42,6 +44,24 @@ public final class Transports {
     /** Whether the native epoll transport is in use. */
     public static boolean nativeEpoll() {
         return EPOLL;
+    }
+
+    /**
+     * Why {@code config} cannot run on this transport ({@code epoll}: whether the native epoll transport loads), or
+     * null when it can: a per-connection program's stdio is an fd the tunnel adopts as a channel, which only epoll
+     * can do (NIO has no way to wrap a raw fd).
+     */
+    static String unsupported(SluiceConfig config, boolean epoll) {
+        if (epoll) {
+            return null;
+        }
+        for (RouteSpec route : config.routes()) {
+            if (route.cgi() != null) {
+                return ("route %s: instances: per-connection needs Netty's native epoll transport (Linux), which is "
+                        + "not available here (%s)").formatted(route.key(), Epoll.unavailabilityCause());
+            }
+        }
+        return null;
     }
 
     /** A short name for logs: "epoll" or "nio". */

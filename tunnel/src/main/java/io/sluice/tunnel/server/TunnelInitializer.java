@@ -7,30 +7,27 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.sluice.tunnel.config.ProxyProtocolOptions;
 import io.sluice.tunnel.tls.ServerTlsContext;
+import java.util.function.Supplier;
 
 /**
  * Sets up a new client connection for its HTTP phase: the PROXY protocol gate first when the listener takes PROXY
- * headers, then TLS when the listener has it, then the codec, a small
- * aggregator (upgrade requests are bodiless GETs) and the {@link UpgradeHandler}. Thread-safe (stateless apart from
- * the shared context).
+ * headers, then TLS when the listener has it, then the codec, the refusal of upgrade requests that announce a body, a
+ * small aggregator (upgrade requests are bodiless GETs) and the {@link UpgradeHandler}. Thread-safe (stateless apart
+ * from the shared context and the refusal log).
  */
 final class TunnelInitializer extends ChannelInitializer<Channel> {
     /** Largest request body we aggregate; requests here are GETs, so anything near this is not ours. */
     static final int MAX_REQUEST_BODY = 8 * 1024;
 
-    private final ServerContext server;
+    /** The server's current context (a reload replaces it; its TLS context is null for plain ws://). */
+    private final Supplier<ServerContext> current;
     private final ChannelGroup clients;
-    /** Null for plain ws://. */
-    private final ServerTlsContext tls;
-    /** Null unless server.proxy-protocol is set. */
-    private final ProxyProtocolOptions proxyProtocol;
+    /** One for the server's life, so a reload does not reset the throttling of refusal lines. */
     private final ProxyRefusals proxyRefusals = new ProxyRefusals();
 
-    TunnelInitializer(ServerContext server, ChannelGroup clients, ServerTlsContext tls) {
-        this.server = server;
+    TunnelInitializer(Supplier<ServerContext> current, ChannelGroup clients) {
+        this.current = current;
         this.clients = clients;
-        this.tls = tls;
-        this.proxyProtocol = server.config().server().proxyProtocol();
     }
 
     @Override
@@ -38,11 +35,14 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         // Reads are demand-driven from the first byte: UpgradeHandler reads only while responses fit the water mark.
         ch.config().setAutoRead(false);
+        ProxyProtocolOptions proxyProtocol = current.get().config().server().proxyProtocol();
         if (proxyProtocol != null) {
             // Before TLS: a balancer writes the PROXY header in the clear, then relays the client's bytes as they
-            // came, ClientHello included.
+            // came, ClientHello included. The accept list of the latest reload decides for new connections.
             ch.pipeline().addLast("proxy-gate", new ProxyProtocolGate(proxyProtocol, proxyRefusals));
         }
+        // The certificate of the latest reload: new handshakes use it, live sessions keep the one they made theirs with.
+        ServerTlsContext tls = current.get().tls();
         if (tls != null) {
             // In front of everything; it reads on its own until the handshake is done, then only on demand. The
             // UpgradeHandler's max-connections count and handshake timer start at the TCP accept, so a TLS
@@ -51,7 +51,8 @@ final class TunnelInitializer extends ChannelInitializer<Channel> {
         }
         ch.pipeline()
                 .addLast("http-codec", new HttpServerCodec())
+                .addLast("bodiless-upgrade", new BodilessUpgradeHandler())
                 .addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY))
-                .addLast("upgrade", new UpgradeHandler(server));
+                .addLast("upgrade", new UpgradeHandler(current));
     }
 }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,8 @@ public final class TunnelServer implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    /** What connections use now: set by start, replaced as a whole by each reload; read by every new request. */
+    private volatile ServerContext context;
 
     public TunnelServer(SluiceConfig config, Registry registry) {
         this(config, registry, SessionObserver.NONE);
@@ -67,19 +70,25 @@ public final class TunnelServer implements AutoCloseable {
      * TLS) and returns the bound address.
      *
      * @throws IOException when the address cannot be bound (port in use, no such address), the document root
-     *                     cannot be read or the TLS library refuses the certificate; the message names the address,
-     *                     path or option
+     *                     cannot be read, the TLS library refuses the certificate, or a per-connection route needs
+     *                     the epoll transport where it does not load; the message names the address, path, option or
+     *                     route
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (state != State.NEW) {
             throw new IllegalStateException("tunnel server must be new to start; currently " + state);
         }
+        String unsupported = Transports.unsupported(config, Transports.nativeEpoll());
+        if (unsupported != null) {
+            state = State.STOPPED;
+            throw new IOException(unsupported);
+        }
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
         ServerTlsContext tls = tls(config);
-        warnAboutUnservedDevConsoles();
-        ServerContext context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
+        warnAboutUnservedDevConsoles(config);
+        context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
                 new SocketBackendConnector(backends), stats,
-                new ConnectionCap(config.server().maxConnections()));
+                new ConnectionCap(config.server().maxConnections()), tls);
         bossGroup = Transports.newGroup(1, "sluice-accept");
         workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -89,7 +98,7 @@ public final class TunnelServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new TunnelInitializer(context, clients, tls));
+                .childHandler(new TunnelInitializer(() -> context, clients));
         Transports.keepAlive(bootstrap, config.server().tcpKeepalive());
         String host = config.server().bind();
         int port = config.server().port();
@@ -108,7 +117,7 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /** A dev console lets whoever loads it talk to the backend: it is served on a loopback bind only. */
-    private void warnAboutUnservedDevConsoles() {
+    private static void warnAboutUnservedDevConsoles(SluiceConfig config) {
         for (RouteSpec route : config.routes()) {
             if (route.devConsole() && !config.servesDevConsole(route)) {
                 LOG.warn("route {}: dev-console is not served: server.bind {} is not a loopback address, and the "
@@ -142,6 +151,51 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /**
+     * Applies a reloaded configuration whose listener-level settings are the running ones (see
+     * {@code ConfigChange}): the document root and TLS material are taken up first (the loader has read the
+     * certificate files again), then {@code nextRegistry} is asked for the registry of the new routes (the
+     * supervisor's reload), and only then the new context replaces the old one in one volatile write, so every
+     * request is answered by one configuration. New handshakes use the new certificate; live sessions keep theirs.
+     * Sessions whose route the new configuration changed or removed keep running until they end, or until
+     * {@code graceful-shutdown-timeout} (the new one) passes: then they get CLOSE 1001 as on a stop.
+     *
+     * @throws IOException when the document root or the TLS material cannot be used; nothing changed then
+     */
+    public synchronized void reload(SluiceConfig applied, Supplier<Registry> nextRegistry) throws IOException {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("tunnel server must be running to reload; currently " + state);
+        }
+        StaticFiles staticFiles = staticFiles(applied.server().documentRoot());
+        ServerTlsContext tls = tls(applied);
+        Registry next = Objects.requireNonNull(nextRegistry.get(), "registry");
+        context = context.reloaded(applied, staticFiles, next, tls);
+        warnAboutUnservedDevConsoles(applied);
+        Duration grace = applied.server().gracefulShutdownTimeout();
+        workerGroup.next().schedule(() -> closeRetiredSessions(applied, grace), grace.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * CLOSE 1001 to every session whose route, as it was when the session opened, is not a route of {@code applied}
+     * any more (changed or removed). Sessions of kept routes compare equal and stay. Runs on an event loop; each
+     * close runs on its session's loop.
+     */
+    private void closeRetiredSessions(SluiceConfig applied, Duration grace) {
+        int closing = 0;
+        for (Channel client : clients) {
+            RouteSpec route = client.attr(UpgradeHandler.ROUTE).get();
+            if (route != null && !applied.route(route.key()).map(route::equals).orElse(false)) {
+                closing++;
+                client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(ClientFrameHandler.SHUTDOWN));
+            }
+        }
+        if (closing > 0) {
+            LOG.info("reload: graceful-shutdown-timeout ({} ms) passed; closing {} session(s) of changed or removed "
+                    + "routes with 1001", grace.toMillis(), closing);
+        }
+    }
+
+    /**
      * Graceful and idempotent: stops accepting, sends CLOSE 1001 to every client, flushes pending bytes both ways,
      * gives backends EOF, waits up to {@code server.graceful-shutdown-timeout}, then forces; shuts the loops down.
      */
@@ -155,7 +209,7 @@ public final class TunnelServer implements AutoCloseable {
         for (Channel client : clients) {
             client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(ClientFrameHandler.SHUTDOWN));
         }
-        Duration grace = config.server().gracefulShutdownTimeout();
+        Duration grace = context.config().server().gracefulShutdownTimeout();
         long deadline = System.nanoTime() + grace.toNanos();
         // Only channels of an event loop can close: whatever else a failure left in a group is not waited for.
         clients.newCloseFuture(Channel::isRegistered).awaitUninterruptibly(Math.max(1, remainingMs(deadline)));

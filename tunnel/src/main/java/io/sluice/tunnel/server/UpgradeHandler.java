@@ -20,16 +20,20 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.SessionRequest;
+import io.sluice.tunnel.cgi.CgiEnvironment;
+import io.sluice.tunnel.cgi.CgiRequest;
+import io.sluice.tunnel.cgi.CgiSession;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
 import io.sluice.tunnel.session.ClientAddresses;
+import io.sluice.tunnel.tls.ClientTls;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.CloseReason;
-import io.sluice.tunnel.session.SessionIds;
 import io.sluice.tunnel.session.TunnelSession;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -39,6 +43,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -53,8 +58,20 @@ import java.util.function.Supplier;
  */
 final class UpgradeHandler extends ChannelInboundHandlerAdapter implements TunnelSession.ConnectListener {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    /** SERVER_SOFTWARE for per-connection programs: the jar's version, as {@code sluice --version} reports it. */
+    private static final String SERVER_SOFTWARE = "sluice/" + Objects.requireNonNullElse(
+            UpgradeHandler.class.getPackage().getImplementationVersion(), "development");
 
-    private final ServerContext server;
+    /**
+     * The route a WebSocket session of this channel was opened on, as it was configured then: a reload that changes
+     * or removes the route closes the session with 1001 once the drain time passed (TunnelServer).
+     */
+    static final AttributeKey<RouteSpec> ROUTE = AttributeKey.valueOf("sluice.route");
+
+    /** The server's current context; read again for every request, so that a reload applies to the next one. */
+    private final Supplier<ServerContext> current;
+    /** The context of the request being answered (one reload generation: route table and registry together). */
+    private ServerContext server;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> handshakeTimer;
     private int responsesInFlight;
@@ -65,8 +82,14 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
     /** The request URI while an upgrade request is being answered; its refusal is reported to operators. */
     private String upgradeUri;
 
+    /** A handler whose server never reloads (tests). */
     UpgradeHandler(ServerContext server) {
-        this.server = server;
+        this(() -> server);
+    }
+
+    UpgradeHandler(Supplier<ServerContext> current) {
+        this.current = current;
+        this.server = current.get();
     }
 
     @Override
@@ -130,6 +153,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         if (session != null) {
             return; // an upgrade is in progress; nothing else is read until it ends
         }
+        server = current.get();
         upgradeUri = Handshake.isUpgrade(request) ? request.uri() : null;
         if (!request.decoderResult().isSuccess()) {
             reject(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
@@ -200,6 +224,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
             key = found.key();
         }
         accepted = verdict;
+        ctx.channel().attr(ROUTE).set(verdict.route());
         ChannelPipeline pipeline = ctx.pipeline();
         ctx.channel().config().setAutoRead(false);
         session = new TunnelSession(ctx.channel(), verdict.route().key(), verdict.format(),
@@ -210,8 +235,36 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         // for the frame decoder only because the session above already exists.
         pipeline.remove(HttpObjectAggregator.class);
         pipeline.get(HttpServerCodec.class).removeInboundHandler();
-        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), SessionIds.next(), key,
-                List::of), this);
+        session.connect(server.registry(), new SessionRequest(selectionKey(request, verdict), session.id(), key,
+                programEnvironment(request, verdict, session.id())), this);
+    }
+
+    /**
+     * The CGI variables of a per-connection route's program, captured from {@code request} now (it is released when
+     * this read ends) and encoded only if the spawner asks, which it does once, when it spawns the session's program.
+     * Other routes pay nothing.
+     */
+    private Supplier<List<byte[]>> programEnvironment(FullHttpRequest request, Handshake.Accepted verdict,
+                                                      String sessionId) {
+        RouteSpec route = verdict.route();
+        if (route.cgi() == null) {
+            return List::of;
+        }
+        String path = verdict.path().bytes();
+        String key = new String(route.key().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        // A prefix route reached through map-extensions did not match by its prefix: the whole path is the script.
+        boolean prefix = route.isPrefix() && path.startsWith(key);
+        CgiRequest facts = CgiRequest.of(request, inet(ClientAddresses.localOf(ctx.channel())),
+                inet(ClientAddresses.remoteOf(ctx.channel())), path, key, prefix);
+        CgiSession session = new CgiSession(route.key(), sessionId, route.cgi().passCredentials(), SERVER_SOFTWARE,
+                ClientTls.of(ctx.channel()));
+        return () -> CgiEnvironment.entries(facts, session);
+    }
+
+    /** A TCP connection's address; anything else (an embedded test channel) reads as 0.0.0.0 port 0. */
+    private static InetSocketAddress inet(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet
+                : new InetSocketAddress(0);
     }
 
     private SelectionKey selectionKey(FullHttpRequest request, Handshake.Accepted verdict) {

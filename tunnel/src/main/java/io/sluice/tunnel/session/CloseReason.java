@@ -1,5 +1,7 @@
 package io.sluice.tunnel.session;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Every way a session ends, mapped once to the CLOSE code the client gets and to what happens to the backend.
  * Reasons are short and never carry internals. Immutable.
@@ -15,7 +17,8 @@ public enum CloseReason {
     BACKEND_ERROR(1011, "backend error", Backend.CLOSE),
     /**
      * The worker process behind the backend ended while carrying this session: it exited non-zero, was killed by a
-     * signal, or its status could not be learnt while it was dying (the kernel shows all of these as EOF).
+     * signal, or its status could not be learnt while it was dying (the kernel shows all of these as EOF). The close
+     * reason sent says how ("exit 3", "killed by SIGSEGV"); this text is the fallback.
      */
     WORKER_FAILED(1011, "backend process failed", Backend.CLOSE),
     /** A text route's backend sent bytes that are not UTF-8. */
@@ -71,6 +74,22 @@ public enum CloseReason {
 
     Backend backend() {
         return backend;
+    }
+
+    /** The most a CLOSE frame's reason may hold: 125 payload bytes less the 2-byte code (RFC 6455 5.5). */
+    static final int MAX_TEXT_BYTES = 123;
+
+    /** {@code text} cut to {@link #MAX_TEXT_BYTES} bytes of UTF-8, at a character's boundary. */
+    static String fitText(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_TEXT_BYTES) {
+            return text;
+        }
+        int end = MAX_TEXT_BYTES;
+        while ((utf8[end] & 0xC0) == 0x80) {
+            end--; // utf8[end] continues a character: cut before that character
+        }
+        return new String(utf8, 0, end, StandardCharsets.UTF_8);
     }
 
     /** The reason for a client protocol violation, from the status its decoder raised. */

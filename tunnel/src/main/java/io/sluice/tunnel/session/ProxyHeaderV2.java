@@ -15,10 +15,10 @@ import java.nio.charset.StandardCharsets;
  * The PROXY protocol version 2 header (HAProxy's proxy-protocol.txt, section 2.2) that starts a backend connection
  * of a host with {@code proxy-protocol: v2}: command PROXY over TCP, the client's address and port as source,
  * Sluice's own listening address and port as destination (both IPv4, else both IPv6 with IPv4 mapped), and the TLVs
- * {@code PP2_TYPE_AUTHORITY} (the request's Host) and {@code PP2_TYPE_UNIQUE_ID} (the session id), and for a
- * client that came over TLS {@code PP2_TYPE_SSL} (section 2.2.5) with the version, the cipher and, when the client
- * showed a certificate, its CN. A connection that is not TCP (never the case for a client of Sluice) is sent as
- * AF_UNSPEC, whose addresses the receiver ignores. Stateless.
+ * {@code PP2_TYPE_AUTHORITY} (the request's Host, its bytes as received) and {@code PP2_TYPE_UNIQUE_ID} (the session
+ * id), and for a client that came over TLS {@code PP2_TYPE_SSL} (section 2.2.5) with the version, the cipher and,
+ * when the client showed a certificate, its CN. A connection that is not TCP (never the case for a client of Sluice)
+ * is sent as AF_UNSPEC, whose addresses the receiver ignores. Stateless.
  */
 final class ProxyHeaderV2 {
     /** The 12-byte signature every v2 header starts with. */
@@ -39,6 +39,11 @@ final class ProxyHeaderV2 {
     static final int PP2_CLIENT_CERT_SESS = 0x04;
     /** The spec's bound on a unique id. */
     static final int MAX_UNIQUE_ID_BYTES = 128;
+    /**
+     * The longest authority that keeps the header's 16-bit length right (36 address bytes, both TLVs' 3-byte heads,
+     * the longest id). The HTTP codec admits 8 KiB of headers, so only a caller without it could pass more.
+     */
+    static final int MAX_AUTHORITY_BYTES = 0xFFFF - 36 - 3 - 3 - MAX_UNIQUE_ID_BYTES;
 
     private ProxyHeaderV2() {
     }
@@ -55,10 +60,14 @@ final class ProxyHeaderV2 {
      */
     static ByteBuf encode(ByteBufAllocator alloc, SocketAddress client, SocketAddress local, String authority,
                           String sessionId, ClientTls tls) {
-        byte[] host = authority.getBytes(StandardCharsets.UTF_8);
+        // The Host as the client sent it: Netty gives header values as one ISO-8859-1 char per byte.
+        byte[] host = authority.getBytes(StandardCharsets.ISO_8859_1);
         byte[] id = sessionId.getBytes(StandardCharsets.UTF_8);
         if (id.length > MAX_UNIQUE_ID_BYTES) {
             throw new IllegalArgumentException("a PROXY v2 unique id is at most 128 bytes, got " + id.length);
+        }
+        if (host.length > MAX_AUTHORITY_BYTES) {
+            host = new byte[0]; // left out rather than a wrapped 16-bit length a receiver would misread
         }
         InetSocketAddress from = client instanceof InetSocketAddress inet && inet.getAddress() != null ? inet : null;
         InetSocketAddress to = local instanceof InetSocketAddress inet && inet.getAddress() != null ? inet : null;

@@ -24,7 +24,7 @@ public final class SessionRecord {
         }
     }
 
-    private final long id;
+    private final String id;
     private final String route;
     private final String remoteHost;
     private final int remotePort;
@@ -45,7 +45,7 @@ public final class SessionRecord {
     private CloseReason reason;
     private int closeCode = -1;
 
-    SessionRecord(long id, String route, SocketAddress remote) {
+    SessionRecord(String id, String route, SocketAddress remote) {
         this.id = id;
         this.route = route;
         if (remote instanceof InetSocketAddress inet) {
@@ -82,8 +82,17 @@ public final class SessionRecord {
         this.workerPid = pid;
     }
 
-    public long id() {
+    /**
+     * The session's id ({@link SessionIds}): the same in the access log, /status, a per-connection program's
+     * {@code SLUICE_SESSION_ID} and the PROXY v2 header's unique id.
+     */
+    public String id() {
         return id;
+    }
+
+    /** When the session began (its upgrade request was accepted), for ordering; {@link System#nanoTime()} units. */
+    long createdNanos() {
+        return createdNanos;
     }
 
     public String route() {

@@ -235,15 +235,14 @@ final class SessionRelay {
     }
 
     /**
-     * Sends the client its CLOSE after everything already queued for it; returns the code really sent (a text
-     * route whose backend ended inside a UTF-8 sequence gets 1011 instead of 1000).
+     * Sends the client its CLOSE with {@code text} as its reason after everything already queued for it; returns the
+     * code really sent (a text route whose backend ended inside a UTF-8 sequence gets 1011 instead of 1000).
      */
-    int sayGoodbyeToClient(CloseReason reason, int code, Duration linger) {
+    int sayGoodbyeToClient(CloseReason reason, int code, String text, Duration linger) {
         flushBackend();
         if (code < 0 || !client.isActive()) {
             return code;
         }
-        String text = reason.text();
         CloseReason refused = sendEveryBackendMessage(reason == CloseReason.BACKEND_EOF);
         if (refused != null && reason == CloseReason.BACKEND_EOF) {
             code = refused.code();

@@ -8,7 +8,9 @@ import io.sluice.spawner.registry.Acquisition;
 import io.sluice.spawner.registry.Lease;
 import io.sluice.spawner.registry.Registry;
 import io.sluice.spawner.registry.SessionRequest;
+import io.sluice.spawner.registry.StartFailure;
 import io.sluice.spawner.registry.Unavailable;
+import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.tls.ClientTls;
 import java.net.SocketAddress;
 import java.util.Objects;
@@ -63,6 +65,7 @@ public final class TunnelSession {
     private String lastFailure = "";
     private CloseReason closeReason;
     private int closeCode;
+    private String closeText;
     private int openChannels;
     private ScheduledFuture<?> forceClose;
     /** The client as logs, stats and backends see it ({@link ClientAddresses}). */
@@ -89,6 +92,14 @@ public final class TunnelSession {
 
     public WireFormat format() {
         return format;
+    }
+
+    /**
+     * This session's id ({@link SessionIds}), the one operators and backends see: access log, /status, the PROXY v2
+     * header and a per-connection program's {@code SLUICE_SESSION_ID}.
+     */
+    public String id() {
+        return record.id();
     }
 
     /** The handler to install on the client channel after the 101. */
@@ -126,8 +137,9 @@ public final class TunnelSession {
     /**
      * A worker started on demand ({@code min-procs: 0}, a per-key worker) listens only once the supervisor spawned
      * it: wait for that, bounded by the lease's start timeout ({@code start-timeout}, else {@code connect-timeout}),
-     * without blocking the loop. Its failure counts as a failed connect; running out of time is a 503 at once, since
-     * another attempt would wait for the same start.
+     * without blocking the loop. Its failure counts as a failed connect, unless the spawner says another attempt would
+     * fail alike ({@link StartFailure}: a per-connection program that cannot be spawned), which is a 503 at once with
+     * its reason; running out of time is a 503 at once too, since another attempt would wait for the same start.
      */
     private void awaitReady(CompletableFuture<Void> ready, Registry registry, SessionRequest request,
                             ConnectListener listener) {
@@ -148,11 +160,26 @@ public final class TunnelSession {
         if (lease != waitingFor || state != SessionState.CONNECTING || connecting != null) {
             return; // already connecting, timed out, or abandoned
         }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
         if (failure == null) {
             startConnect(registry, request, listener);
+        } else if (cause instanceof StartFailure refused) {
+            startRefused(refused, listener);
         } else {
             attemptFailed(failure, registry, request, listener);
         }
+    }
+
+    /** The backend could not be started for this session, and trying again would fail alike: 503 with its reason. */
+    private void startRefused(StartFailure refused, ConnectListener listener) {
+        Lease failed = lease;
+        lease = null;
+        failed.close();
+        stats.connectFailed(route, true);
+        LOG.debug("route={} backend={}: not started: {}", route, failed.backendName(),
+                refused.getCause() == null ? refused.getMessage() : refused.getCause().getMessage());
+        failConnect(listener, refused.getMessage());
     }
 
     private void startTimedOut(Lease waitingFor, long timeoutMs, ConnectListener listener) {
@@ -195,7 +222,9 @@ public final class TunnelSession {
             listener.connected(this);
             return;
         }
-        if (!ConnectFailure.blamesBackend(f.cause())) {
+        // A per-connection program's channel is built, not connected: its failure is ours, and another attempt
+        // would spawn another program for nothing.
+        if (lease.address() instanceof BackendAddress.Stdio || !ConnectFailure.blamesBackend(f.cause())) {
             failedOnOurSide(f.cause(), listener);
             return;
         }
@@ -268,7 +297,7 @@ public final class TunnelSession {
     public void close(CloseReason reason) {
         switch (state) {
             case ACQUIRING, CONNECTING -> abandonConnect(reason);
-            case OPEN -> beginClosing(reason, reason.code());
+            case OPEN -> beginClosing(reason, reason.code(), reason.text());
             case CLOSING, CLOSED -> {
             }
         }
@@ -286,7 +315,17 @@ public final class TunnelSession {
     /** The client sent CLOSE with {@code code} (-1 when it carried none): echo it, then close. */
     void clientClosed(int code) {
         if (state == SessionState.OPEN) {
-            beginClosing(CloseReason.CLIENT_CLOSE, code > 0 ? code : 1000);
+            beginClosing(CloseReason.CLIENT_CLOSE, code > 0 ? code : 1000, CloseReason.CLIENT_CLOSE.text());
+        }
+    }
+
+    /**
+     * The worker process behind the backend failed while carrying this session: 1011, with how it ended as the close
+     * reason ("exit 3", "killed by SIGSEGV"; a WebSocket close reason holds at most 123 bytes).
+     */
+    void workerFailed(String how) {
+        if (state == SessionState.OPEN) {
+            beginClosing(CloseReason.WORKER_FAILED, CloseReason.WORKER_FAILED.code(), CloseReason.fitText(how));
         }
     }
 
@@ -302,14 +341,15 @@ public final class TunnelSession {
         client.close();
     }
 
-    private void beginClosing(CloseReason reason, int code) {
+    private void beginClosing(CloseReason reason, int code, String text) {
         closeReason = reason;
         closeCode = code;
+        closeText = text;
         moveTo(SessionState.CLOSING, reason.name());
         timers.cancel();
         long timeoutMs = Math.max(settings.closeTimeout().toMillis(), 1);
         forceClose = client.eventLoop().schedule(this::forceClose, timeoutMs, TimeUnit.MILLISECONDS);
-        closeCode = relay.sayGoodbyeToClient(reason, code, settings.linger());
+        closeCode = relay.sayGoodbyeToClient(reason, code, text, settings.linger());
         relay.releaseBackend(reason.backend(), settings.linger());
         // Last: a channel that is already closed runs its listener at once.
         openChannels = 2;
@@ -332,8 +372,8 @@ public final class TunnelSession {
         lease.close();
         moveTo(SessionState.CLOSED, closeReason.name());
         stats.closed(record.closed(closeReason, closeCode));
-        LOG.debug("session closed route={} backend={} client={} reason={} code={}", route,
-                lease.address().describe(), clientAddress, closeReason, closeCode);
+        LOG.debug("session closed route={} backend={} client={} reason={} code={} text={}", route,
+                lease.address().describe(), clientAddress, closeReason, closeCode, closeText);
     }
 
     private void moveTo(SessionState next, String why) {

@@ -24,7 +24,6 @@ public final class TunnelStats {
     private final SessionObserver observer;
     private final AtomicInteger activeSessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
-    private final AtomicLong nextSessionId = new AtomicLong();
     private final AtomicLong endedBytesFromClient = new AtomicLong();
     private final AtomicLong endedBytesToClient = new AtomicLong();
     private final AtomicLong peakClientPendingBytes = new AtomicLong();
@@ -75,7 +74,7 @@ public final class TunnelStats {
     /** Up to {@code limit} open sessions, oldest first. */
     public List<SessionRecord> liveSessions(int limit) {
         List<SessionRecord> all = new ArrayList<>(live);
-        all.sort(Comparator.comparingLong(SessionRecord::id));
+        all.sort(Comparator.comparingLong(SessionRecord::createdNanos));
         return all.size() <= limit ? all : List.copyOf(all.subList(0, limit));
     }
 
@@ -116,7 +115,7 @@ public final class TunnelStats {
     }
 
     SessionRecord newRecord(String route, SocketAddress remote) {
-        return new SessionRecord(nextSessionId.incrementAndGet(), route, remote);
+        return new SessionRecord(SessionIds.next(), route, remote);
     }
 
     void opened(SessionRecord session) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.spawner.status.BackendStatus;
 import io.sluice.spawner.status.ExitKey;
+import io.sluice.spawner.status.LiveKey;
+import io.sluice.spawner.status.PerKeyStatus;
 import io.sluice.spawner.status.SpawnerStatus;
+import io.sluice.spawner.status.StatusSource;
 import io.sluice.spawner.status.WorkerExit;
 import io.sluice.spawner.status.WorkerStatus;
 import io.sluice.testsupport.Python;
@@ -95,5 +98,46 @@ class StatusEndpointTest {
 
         assertThat(doc).doesNotContainKey("liveSessions").containsEntry("sluice.configFile", "null")
                 .containsEntry("hosts", "[]");
+    }
+
+    /** A per-key host lists its live keys by hash, never the key, with pid, state, sessions and idle time. */
+    @Test
+    void perKeyHostListsItsLiveKeysByHash() {
+        SluiceConfig config = TestConfigs.config(TestConfigs.route("/notes/"));
+        Instant now = Instant.now();
+        WorkerStatus worker = new WorkerStatus(0, "/run/notes.sock-0123456789abcdef", WorkerStatus.State.RUNNING,
+                4100, STARTED, 0, 0, null, null, null, () -> 0);
+        SpawnerStatus status = new SpawnerStatus(List.of(new BackendStatus("/notes/", "notes",
+                BackendStatus.Kind.PER_KEY, "/run/notes.sock", 0, 100, List.of(worker), 1, Map.of())));
+        List<PerKeyStatus> keys = List.of(new PerKeyStatus("/notes/", "notes", 100, List.of(
+                new LiveKey("0123456789abcdef", 4100, LiveKey.State.RUNNING, 0, STARTED, now.minusSeconds(30)),
+                new LiveKey("fedcba9876543210", 0, LiveKey.State.STARTING, 2, null, null))));
+        StatusSource source = new StatusSource() {
+            @Override
+            public SpawnerStatus current() {
+                return status;
+            }
+
+            @Override
+            public List<PerKeyStatus> perKey() {
+                return keys;
+            }
+        };
+        InstanceFacts facts = new InstanceFacts("dev", 1, STARTED, null, "epoll");
+
+        Map<String, String> doc = Python.flattenJson(new StatusEndpoint(config, facts, new Readiness(config, source),
+                new TunnelStats(), source).document(false));
+
+        assertThat(doc).containsEntry("hosts[0].kind", "\"per-key\"").containsEntry("hosts[0].liveKeys", "2")
+                .containsEntry("hosts[0].keys[0].hash", "\"0123456789abcdef\"")
+                .containsEntry("hosts[0].keys[0].pid", "4100")
+                .containsEntry("hosts[0].keys[0].state", "\"running\"")
+                .containsEntry("hosts[0].keys[0].sessions", "0")
+                .containsEntry("hosts[0].keys[0].startedAt", "\"2026-01-02T03:00:00Z\"")
+                .containsEntry("hosts[0].keys[1].pid", "null")
+                .containsEntry("hosts[0].keys[1].state", "\"starting\"")
+                .containsEntry("hosts[0].keys[1].sessions", "2")
+                .containsEntry("hosts[0].keys[1].idleSeconds", "null");
+        assertThat(Double.parseDouble(doc.get("hosts[0].keys[0].idleSeconds"))).isBetween(29.0, 120.0);
     }
 }

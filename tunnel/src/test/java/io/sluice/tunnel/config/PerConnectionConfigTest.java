@@ -15,8 +15,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code instances: per-connection} read into its records ({@link PerConnectionSpec} on the backend, {@link CgiRule}
- * on the route), through the route and host readers, and then refused as not wired yet, after every other check and
- * as the only problem of a valid host.
+ * on the route), through the route and host readers.
  */
 class PerConnectionConfigTest {
     private static final SystemFacts FACTS = new SystemFacts(Map.of("PATH", "/usr/bin:/bin"), 128);
@@ -34,7 +33,7 @@ class PerConnectionConfigTest {
     }
 
     @Test
-    void readsTheProgramItsTerminalAndCredentialsThenRefusesItAsNotWiredYet() {
+    void readsTheProgramItsTerminalAndCredentials() {
         RouteSpec route = route("""
                 framing: lines
                 hosts:
@@ -52,6 +51,7 @@ class PerConnectionConfigTest {
         assertThat(spec).isNotNull();
         assertThat(spec.perConnection()).isEqualTo(new PerConnectionSpec(true));
         assertThat(spec.address()).isEqualTo(new BackendAddress.Stdio(Path.of("/bin/cat")));
+        assertThat(spec.name()).as("named by its program, as its log lines are").isEqualTo("cat");
         assertThat(spec.limits().maxProcs()).isEqualTo(50);
         assertThat(spec.limits().minProcs()).isZero();
         assertThat(spec.launch().argv()).containsExactly("/bin/cat", "-u");
@@ -60,10 +60,6 @@ class PerConnectionConfigTest {
         assertThat(route.cgi()).isEqualTo(new CgiRule(true));
         assertThat(route.framing()).isEqualTo(MessageFraming.lines(MessageFraming.DEFAULT_MAX_LINE_LENGTH));
 
-        hosts.refusePerConnectionUntilWired();
-        assertThat(problems.inFileOrder()).extracting(ConfigProblem::format).containsExactly(
-                "sluice.yaml:4:16: wstunnel.server[\"/sh/\"].hosts[0].instances: 'per-connection' is not supported yet"
-                        + " (its options are checked; issue 9 wires it); allowed: pool, per-key");
     }
 
     @Test
@@ -90,7 +86,5 @@ class PerConnectionConfigTest {
         assertThat(problems.inFileOrder()).isEmpty();
         assertThat(route.cgi()).isNull();
         assertThat(route.backends().perConnectionBackend()).isNull();
-        hosts.refusePerConnectionUntilWired();
-        assertThat(problems.inFileOrder()).isEmpty();
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.spec.LaunchSpec;
+import io.sluice.spawner.spec.OutputLevels;
 import io.sluice.spawner.spec.PoolLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,9 +68,20 @@ class SpawnedHostConfigTest {
         assertThat(launch.stopTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(launch.listenBacklog()).as("max(somaxconn 128, 1024)").isEqualTo(1024);
         assertThat(launch.socketMode()).isEqualTo(0600);
+        assertThat(launch.output()).as("stdout INFO, stderr WARN").isEqualTo(OutputLevels.DEFAULT);
         assertThat(launch.environment()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "PATH", "/usr/local/bin:/usr/bin", "HOME", "/home/sluice", "SECRET", "s3cret",
                 "PHP_FCGI_CHILDREN", "1"));
+    }
+
+    @Test
+    void outputLevelIsOneLevelForBothStreamsOrAMappingThatKeepsTheOtherDefault() throws Exception {
+        assertThat(host("bin-path: ./backends/echo.sh\noutput-level: DEBUG").launch().output())
+                .isEqualTo(new OutputLevels(OutputLevels.Level.DEBUG, OutputLevels.Level.DEBUG));
+        assertThat(host("bin-path: ./backends/echo.sh\noutput-level: {stdout: \"off\"}").launch().output())
+                .isEqualTo(new OutputLevels(OutputLevels.Level.OFF, OutputLevels.Level.WARN));
+        assertThat(host("bin-path: ./backends/echo.sh\noutput-level:\n  stderr: error").launch().output())
+                .isEqualTo(new OutputLevels(OutputLevels.Level.INFO, OutputLevels.Level.ERROR));
     }
 
     @Test

@@ -36,7 +36,7 @@ final class EmbeddedConnection {
         client = new EmbeddedChannel();
         client.freezeTime();
         client.config().setAllocator(alloc);
-        client.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(TunnelInitializer.MAX_REQUEST_BODY),
+        client.pipeline().addLast(new HttpServerCodec(), new BodilessUpgradeHandler(), new HttpObjectAggregator(TunnelInitializer.MAX_REQUEST_BODY),
                 new UpgradeHandler(context));
         client.pipeline().fireChannelActive();
     }

@@ -82,18 +82,21 @@ class ProxyProtocolListenerTest {
     private InetSocketAddress start(List<String> accept, Duration handshakeTimeout, boolean tls) throws Exception {
         backend = EchoBackend.tcp();
         registry = TestRegistry.proxying(new BackendAddress.Tcp("127.0.0.1", backend.port()));
+        server = new TunnelServer(config(accept, handshakeTimeout, tls), registry, recorder);
+        return server.start();
+    }
+
+    private static SluiceConfig config(List<String> accept, Duration handshakeTimeout, boolean tls) {
         TlsOptions tlsOptions = !tls ? null : new TlsOptions(Path.of("cert.pem"), Path.of("key.pem"), null,
                 ClientAuth.NONE, TlsOptions.SUPPORTED_PROTOCOLS, List.of(LEAF.certificate()), LEAF.privateKey(),
                 List.of(), List.of());
         ServerOptions options = new ServerOptions("127.0.0.1", 0, null, Path.of("/tmp"), 100, handshakeTimeout,
                 Duration.ZERO, 0, Duration.ofSeconds(3), 1, Duration.ZERO, tlsOptions, ProxyProtocolOptions.of(accept));
-        SluiceConfig config = TestConfigs.config(options, List.of(),
+        return TestConfigs.config(options, List.of(),
                 TestConfigs.route("/echo/", FrameType.BINARY, List.of("https://ok.example"), Duration.ZERO,
                         Duration.ZERO),
                 TestConfigs.perKeyRoute("/by-address/", new KeyRule(KeySource.parse("remote-addr"),
                         Pattern.compile(KeyRule.DEFAULT_ADDRESS_PATTERN), null, false)));
-        server = new TunnelServer(config, registry, recorder);
-        return server.start();
     }
 
     private InetSocketAddress start(List<String> accept) throws Exception {
@@ -216,6 +219,22 @@ class ProxyProtocolListenerTest {
         ws.sendClose(1000, "").get(10, TimeUnit.SECONDS);
         assertThat(closedRecord().remoteHost()).isEqualTo("127.0.0.1");
         assertThat(recorder.refused).isEmpty();
+    }
+
+    /** A reload changes the balancers for new connections (a new HAProxy host without a restart). */
+    @Test
+    void aReloadedAcceptListDecidesForNewConnections() throws Exception {
+        InetSocketAddress at = start(List.of("192.0.2.0/24"));
+        server.reload(config(List.of("127.0.0.1"), Duration.ofSeconds(10), false), () -> registry);
+
+        try (Socket socket = connect(at)) {
+            RawWebSocket.write(socket, ascii("PROXY TCP4 203.0.113.9 198.51.100.1 40123 443\r\n"),
+                    RawWebSocket.upgradeRequest("/echo/x", "Origin: https://ok.example\r\n"));
+
+            assertThat(RawWebSocket.readHead(socket)).startsWith("HTTP/1.1 101");
+        }
+        assertThat(closedRecord().remoteHost()).isEqualTo("203.0.113.9");
+        assertThat(warnings()).isEmpty();
     }
 
     @Test

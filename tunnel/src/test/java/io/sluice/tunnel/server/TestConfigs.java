@@ -4,9 +4,11 @@ import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.spawner.spec.BackendGroup;
 import io.sluice.spawner.spec.BackendSpec;
 import io.sluice.spawner.spec.LaunchSpec;
+import io.sluice.spawner.spec.PerConnectionSpec;
 import io.sluice.spawner.spec.PerKeySpec;
 import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.spawner.spec.BalanceKind;
+import io.sluice.tunnel.config.CgiRule;
 import io.sluice.tunnel.config.ExtensionMapping;
 import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.KeyRule;
@@ -46,6 +48,18 @@ public final class TestConfigs {
                 new PerKeySpec(0, Duration.ZERO, Duration.ofSeconds(10), null, false), false);
         return new RouteSpec(key, FrameType.BINARY, OriginPolicy.any(), Duration.ZERO, Duration.ZERO,
                 new BackendGroup(key, BalanceKind.values()[0], List.of(spec)), rule, MessageFraming.STREAM, false, null);
+    }
+
+    /** A route whose one host is per-connection ({@code /bin/cat}), with {@code pass-credentials} as given. */
+    public static RouteSpec perConnectionRoute(String key, boolean passCredentials) {
+        LaunchSpec launch = new LaunchSpec(Path.of("/bin/cat"), List.of("cat"), Map.of(), Path.of("/"), 15,
+                Duration.ofSeconds(5), 16, 0600);
+        BackendSpec spec = new BackendSpec("cat", new BackendAddress.Stdio(Path.of("/bin/cat")),
+                Duration.ofSeconds(1), Duration.ofSeconds(2), new PoolLimits(0, 4, 1, Duration.ZERO), launch, null,
+                false, new PerConnectionSpec(false));
+        return new RouteSpec(key, FrameType.BINARY, OriginPolicy.any(), Duration.ZERO, Duration.ZERO,
+                new BackendGroup(key, BalanceKind.values()[0], List.of(spec)), null, MessageFraming.STREAM, false,
+                new CgiRule(passCredentials));
     }
 
     public static ServerOptions server(Path documentRoot, int maxConnections, Duration maxReadIdle,

@@ -46,6 +46,12 @@ public final class TestRegistry implements Registry, Lease.Owner {
         return new TestRegistry(address, null, Duration.ofSeconds(2), ready, worker);
     }
 
+    /** Leases on per-connection programs ({@code address} is {@link BackendAddress.Stdio}), spawned when ready. */
+    public static TestRegistry program(BackendAddress.Stdio address, CompletionStage<Void> ready,
+                                       Lease.WorkerProbe worker) {
+        return worker(address, ready, worker);
+    }
+
     public static TestRegistry leasing(BackendAddress address) {
         return new TestRegistry(address, null, Duration.ofSeconds(2));
     }

@@ -220,6 +220,41 @@ class UpgradeHandlerTest {
         second.finishAndReleaseAll();
     }
 
+    /** One id per session: what the spawner is told is what operators see (/status, the access log). */
+    @Test
+    void theSessionIdInTheRequestIsTheSessionsOwn() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        ServerContext context = context(TestConfigs.config(TestConfigs.route("/echo/")), registry, acceptingConnector);
+        EmbeddedChannel ch = client(context);
+        exchange(ch, upgrade("/echo/"));
+        assertThat(context.stats().liveSessions(10)).singleElement()
+                .satisfies(s -> assertThat(s.id()).isEqualTo(registry.requests.get(0).sessionId()));
+        assertThat(registry.requests.get(0).sessionId()).matches("[0-9a-f]{8}-[0-9a-z]+");
+        ch.finishAndReleaseAll();
+    }
+
+    /**
+     * A per-connection route's request carries its program's CGI variables, taken from the request before it is
+     * released and encoded only when the spawner asks; the session id is the session's.
+     */
+    @Test
+    void aPerConnectionRouteGivesTheSpawnerTheProgramsCgiVariables() {
+        TestRegistry registry = TestRegistry.leasing(ADDRESS);
+        ServerContext context = context(TestConfigs.config(TestConfigs.perConnectionRoute("/count/", false)),
+                registry, acceptingConnector);
+        EmbeddedChannel ch = client(context);
+        exchange(ch, upgrade("/count/room%20a?x=1", "Cookie: secret=1", "X-Trace: a\u00e9b"));
+
+        List<String> env = registry.requests.get(0).environment().get().stream()
+                .map(e -> new String(e, StandardCharsets.ISO_8859_1)).toList();
+        assertThat(env).contains("GATEWAY_INTERFACE=CGI/1.1", "REQUEST_METHOD=GET",
+                "REQUEST_URI=/count/room%20a?x=1", "SCRIPT_NAME=/count", "PATH_INFO=/room a", "QUERY_STRING=x=1",
+                "SERVER_NAME=Example.COM", "HTTP_HOST=Example.COM:8080", "HTTP_X_TRACE=a\u00e9b",
+                "SLUICE_ROUTE=/count/", "SLUICE_SESSION_ID=" + registry.requests.get(0).sessionId());
+        assertThat(env).noneMatch(e -> e.startsWith("HTTP_COOKIE="));
+        ch.finishAndReleaseAll();
+    }
+
     @Test
     void aPerKeyRouteRefusesARequestWithoutAKeyWith400BeforeAnyBackendIsTouched() {
         TestRegistry registry = TestRegistry.leasing(ADDRESS);

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.sluice.spawner.registry.SelectionKey;
 import io.sluice.spawner.registry.SessionRequest;
+import io.sluice.spawner.registry.StartFailure;
 import io.sluice.spawner.registry.WorkerOutcome;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.frame.BackendFramer;
@@ -31,6 +32,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +49,7 @@ class TunnelSessionTest {
     private EmbeddedChannel backend;
     private TunnelSession session;
     private static final BackendAddress ADDRESS = new BackendAddress.Tcp("127.0.0.1", 9);
+    private static final BackendAddress.Stdio PROGRAM = new BackendAddress.Stdio(Path.of("/bin/cat"));
     private TestRegistry registry = TestRegistry.leasing(ADDRESS);
     private final TunnelStats stats = new TunnelStats();
     private int clientReads;
@@ -460,13 +463,81 @@ class TunnelSessionTest {
     }
 
     @Test
-    void closesWith1011AtOnceWhenTheWorkerBehindTheBackendHasFailed() {
+    void closesWith1011AtOnceWhenTheWorkerBehindTheBackendHasFailedSayingHow() {
         openOnAWorker();
         outcome.set(WorkerOutcome.failed("killed by SIGSEGV"));
         // The kernel shows a killed worker as EOF; the worker's outcome decides the code.
         backend.close();
         client.runPendingTasks();
-        assertClosedWith(1011);
+        CloseWebSocketFrame close = clientGot(CloseWebSocketFrame.class);
+        assertThat(close.statusCode()).isEqualTo(1011);
+        assertThat(close.reasonText()).isEqualTo("killed by SIGSEGV");
+        close.release();
+    }
+
+    /** A per-connection program is the session's own: one that still runs at EOF is waited for, within the linger. */
+    @Test
+    void waitsForItsOwnProgramThatClosedItsOutputAndTellsHowItEnded() {
+        registry = TestRegistry.program(PROGRAM, CompletableFuture.completedFuture(null), outcome::get);
+        open();
+        backend.close();
+        client.runPendingTasks();
+        elapse(100);
+        assertThat((Object) client.readOutbound()).as("no CLOSE while its program runs").isNull();
+
+        outcome.set(WorkerOutcome.failed("exit 3"));
+        elapse(5);
+        CloseWebSocketFrame close = clientGot(CloseWebSocketFrame.class);
+        assertThat(close.statusCode()).isEqualTo(1011);
+        assertThat(close.reasonText()).isEqualTo("exit 3");
+        close.release();
+    }
+
+    @Test
+    void aProgramStillRunningAfterTheLingerEndsTheSessionWith1000() {
+        registry = TestRegistry.program(PROGRAM, CompletableFuture.completedFuture(null), outcome::get);
+        open();
+        backend.close();
+        client.runPendingTasks();
+        elapse(2010);
+        assertClosedWith(1000);
+    }
+
+    /**
+     * A program that cannot be spawned fails its session with a 503 and its one-line reason at once: no second
+     * acquire, so no second spawn of a missing binary.
+     */
+    @Test
+    void aProgramThatCannotStartIsA503WithItsReasonAndNoRetry() {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        registry = TestRegistry.program(PROGRAM, ready, () -> WorkerOutcome.failed("did not start"));
+        start(WireFormat.BINARY, OFF, OFF, OFF, 0);
+        ready.completeExceptionally(new StartFailure("route /r: the backend program could not be started",
+                new IllegalStateException("posix_spawn /bin/nope: ENOENT")));
+        client.runPendingTasks();
+
+        assertThat(session.state()).isEqualTo(SessionState.CLOSED);
+        assertThat(unavailableReason).isEqualTo("route /r: the backend program could not be started");
+        assertThat(registry.events).containsExactly("acquire /r", "released");
+    }
+
+    @Test
+    void aProgramWhoseChannelCannotBeMadeIsA503WithoutAnotherSpawn() {
+        registry = TestRegistry.program(PROGRAM, CompletableFuture.completedFuture(null), outcome::get);
+        connectFailure = new ConnectException("connect(..) failed with error(-111): Connection refused");
+        start(WireFormat.BINARY, OFF, OFF, OFF, 0);
+
+        assertThat(session.state()).isEqualTo(SessionState.CLOSED);
+        assertThat(unavailableReason).startsWith("route /r: the server cannot open a backend connection now");
+        assertThat(registry.events).containsExactly("acquire /r", "released");
+    }
+
+    @Test
+    void aCloseReasonIsCutToWhatACloseFrameHolds() {
+        assertThat(CloseReason.fitText("exit 3")).isEqualTo("exit 3");
+        String long124 = "x".repeat(122) + "é"; // 122 + 2 bytes: the last character does not fit whole
+        assertThat(CloseReason.fitText(long124)).isEqualTo("x".repeat(122));
+        assertThat(CloseReason.fitText("y".repeat(200)).length()).isEqualTo(CloseReason.MAX_TEXT_BYTES);
     }
 
     @Test
