@@ -33,15 +33,19 @@ import org.junit.jupiter.api.Test;
  * Three Sluice hosts (the real jar, each with its own runtime-dir, per-key workers and admin listener) behind the
  * real HAProxy with {@code balance url_param user} and {@code hash-type consistent}, {@code send-proxy-v2} towards
  * Sluice ({@code server.proxy-protocol}) and health checks on each admin listener's /readyz, as docs/scale-out.md
- * recommends: keys stick to one host and one worker and spread over the three; the client address a worker learns
- * is the test client's own; a host stopped with SIGTERM is taken out through /readyz while its tunnels close with
- * 1001; a host killed with SIGKILL costs only its own keys, and takes them back once restarted. Skipped, with the
- * reason, only where haproxy is not installed.
+ * recommends: keys stick to one host and one worker and spread over the three; the client address a per-key worker
+ * (PROXY v2) and a per-connection program (REMOTE_ADDR, REMOTE_PORT) learn is the test client's own; a host
+ * stopped with SIGTERM is taken out through /readyz while its tunnels close with 1001; a host killed with SIGKILL
+ * costs only its own keys, and takes them back once restarted. Skipped, with the reason, only where haproxy is not
+ * installed.
  */
 class ScaleOutIT {
     private static final List<String> NAMES = List.of("a", "b", "c");
     private static final List<String> KEYS = IntStream.range(0, 24).mapToObj(i -> "user%02d".formatted(i)).toList();
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** A per-connection program (the CGI variables of its session), greeting like the per-key workers, then cat. */
+    private static final String WHO = "echo \"instance=$SLUICE_IT_INSTANCE pid=$$ key=-"
+            + " client=$REMOTE_ADDR:$REMOTE_PORT to=$SERVER_NAME:$SERVER_PORT\"; cat";
     /** Three servers start at once on a shared machine: C1 only and the serial collector keep their start cheap. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
@@ -135,6 +139,14 @@ class ScaleOutIT {
                     .containsEntry("client", "127.0.0.1:" + s.client().localPort())
                     .containsEntry("to", "127.0.0.1:" + frontPort);
             assertEchoes(s);
+        }
+        // A per-connection program reads the client from REMOTE_ADDR and REMOTE_PORT (CGI); SERVER_PORT is the port
+        // the client dialled, HAProxy's, as the PROXY header's destination said.
+        for (int i = 0; i < 3; i++) {
+            Session who = open("/who/", "-");
+            assertThat(who.facts()).containsEntry("client", "127.0.0.1:" + who.client().localPort())
+                    .containsEntry("to", "127.0.0.1:" + frontPort);
+            assertThat(who.instance()).isIn(NAMES);
         }
         Session one = first.get(KEYS.get(0));
         String status = admin(nodes.get(one.instance())).get("/status?full").body();
@@ -236,8 +248,12 @@ class ScaleOutIT {
                         allow-root: true
                         proxy-protocol: v2
                         bin-environment: { SLUICE_IT_INSTANCE: %s }
+                    "/who/":
+                      - bin-path: [/bin/sh, -c, '%s', %s]
+                        instances: per-connection
+                        bin-environment: { SLUICE_IT_INSTANCE: %s }
                 """.formatted(node.port, dir.resolve("run-" + node.name), node.adminPort, workers.python(worker),
-                node.name));
+                node.name, WHO, workers.tag(), node.name));
         return SluiceProcess.start(JVM_OPTIONS, "run", "-c", config.toString());
     }
 
@@ -303,11 +319,16 @@ class ScaleOutIT {
         return sessions.values().stream().filter(s -> s.instance().equals(instance)).toList();
     }
 
-    /** A session of {@code key} through HAProxy, and the facts its worker greets it with. */
+    /** A session of {@code key} through HAProxy, and the facts its per-key worker greets it with. */
     private Session open(String key) throws Exception {
+        return open("/sandbox/?user=" + key, key);
+    }
+
+    /** A session of {@code path} through HAProxy whose program greets with facts about {@code key}. */
+    private Session open(String path, String key) throws Exception {
         RawWsClient client = new RawWsClient(new InetSocketAddress("127.0.0.1", frontPort));
         clients.add(client);
-        RawWsClient.Response response = client.upgrade("/sandbox/?user=" + key);
+        RawWsClient.Response response = client.upgrade(path);
         assertThat(response.status()).as("%s: %s", key, response).isEqualTo(101);
         StringBuilder greeting = new StringBuilder();
         while (greeting.indexOf("\n") < 0) {
