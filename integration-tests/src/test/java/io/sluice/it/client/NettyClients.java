@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,14 @@ public final class NettyClients implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 
     public NettyWsClient connect(URI uri) throws Exception {
+        return connect(uri, false);
+    }
+
+    /**
+     * With {@code compress}, the client offers permessage-deflate through Netty's own
+     * {@code WebSocketClientCompressionHandler} and compresses what it sends once the server agreed.
+     */
+    public NettyWsClient connect(URI uri, boolean compress) throws Exception {
         NettyWsClient client = new NettyWsClient();
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
@@ -31,13 +40,18 @@ public final class NettyClients implements AutoCloseable {
                 .handleCloseFrames(false)
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(10_000)
+                .allowExtensions(compress)
                 .build();
         Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                                new WebSocketClientProtocolHandler(config), client);
+                                client.handshakeRecorder());
+                        if (compress) {
+                            ch.pipeline().addLast(new WebSocketClientCompressionHandler(0));
+                        }
+                        ch.pipeline().addLast(new WebSocketClientProtocolHandler(config), client);
                     }
                 })
                 .connect(uri.getHost(), uri.getPort()).sync().channel();

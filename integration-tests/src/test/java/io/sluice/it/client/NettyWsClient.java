@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -22,6 +25,7 @@ public final class NettyWsClient extends SimpleChannelInboundHandler<WebSocketFr
     private final CompletableFuture<Void> handshakeDone = new CompletableFuture<>();
     private Channel channel;
     private boolean textMessage;
+    private volatile String extensions;
 
     NettyWsClient() {
     }
@@ -32,6 +36,24 @@ public final class NettyWsClient extends SimpleChannelInboundHandler<WebSocketFr
             closeCode.complete(1006);
             handshakeDone.completeExceptionally(new IllegalStateException("closed before the handshake finished"));
         });
+    }
+
+    /** Notes the 101's {@code Sec-WebSocket-Extensions} on its way to the handshaker. */
+    ChannelInboundHandlerAdapter handshakeRecorder() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof HttpResponse response) {
+                    extensions = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+                }
+                ctx.fireChannelRead(msg);
+            }
+        };
+    }
+
+    /** The server's {@code Sec-WebSocket-Extensions} in its 101; null when it sent none. */
+    public String extensions() {
+        return extensions;
     }
 
     CompletableFuture<Void> handshakeDone() {

@@ -19,6 +19,10 @@ final class EchoSluice implements AutoCloseable {
     private final RunningSluice sluice;
 
     private EchoSluice(long maxMessageSize, boolean withSource) throws Exception {
+        this(maxMessageSize, withSource, false);
+    }
+
+    private EchoSluice(long maxMessageSize, boolean withSource, boolean compression) throws Exception {
         dir = new SocketDir();
         BackendProcess started = null;
         BackendProcess startedSource = null;
@@ -29,14 +33,14 @@ final class EchoSluice implements AutoCloseable {
                         Integer.toString(SOURCE_BYTES));
             }
             sluice = RunningSluice.start(dir.path(), """
-                    server: { bind: 127.0.0.1, port: 0, max-message-size: %d }
+                    server: { bind: 127.0.0.1, port: 0, max-message-size: %d, compression: %s }
                     wstunnel:
                       ping-interval: 0
                       server:
                         "/text": [ { socket: echo.sock } ]
                         "/binary": { frame-type: binary, hosts: [ { socket: echo.sock } ] }
                         "/source": { frame-type: binary, hosts: [ { socket: source.sock } ] }
-                    """.formatted(maxMessageSize));
+                    """.formatted(maxMessageSize, compression));
         } catch (Exception e) {
             close(started, startedSource);
             dir.close();
@@ -51,12 +55,21 @@ final class EchoSluice implements AutoCloseable {
         return new EchoSluice(maxMessageSize, withSource);
     }
 
+    /** With {@code server.compression: true} on every route (permessage-deflate for clients that offer it). */
+    static EchoSluice startCompressed() throws Exception {
+        return new EchoSluice(0, false, true);
+    }
+
     static EchoSluice start() throws Exception {
         return start(0, false);
     }
 
     Wire open(String path) throws IOException {
         return Wire.open(sluice.address(), path);
+    }
+
+    Wire open(String path, String extensions) throws IOException {
+        return Wire.open(sluice.address(), path, extensions);
     }
 
     @Override

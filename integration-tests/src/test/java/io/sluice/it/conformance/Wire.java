@@ -60,6 +60,9 @@ final class Wire implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private final Random masks = new Random(6455);
+    private String agreedExtensions;
+    private java.util.zip.Inflater inflater;
+    private int compressedFramesRead;
 
     private Wire(InetSocketAddress server) throws IOException {
         socket = new Socket();
@@ -72,17 +75,42 @@ final class Wire implements AutoCloseable {
 
     /** Connects and upgrades to {@code path}; fails unless the answer is 101 with nothing behind it yet. */
     static Wire open(InetSocketAddress server, String path) throws IOException {
+        return open(server, path, null);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, String)}, offering {@code extensions} (when not null); once the server
+     * agrees to permessage-deflate, frames it sends with RSV1 are inflated by {@link #read()} (and counted).
+     */
+    static Wire open(InetSocketAddress server, String path, String extensions) throws IOException {
         Wire wire = new Wire(server);
         String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") + "\r\n";
         wire.out.write(request.getBytes(StandardCharsets.US_ASCII));
         wire.out.flush();
         String status = wire.readLine();
         assertThat(status).startsWith("HTTP/1.1 101 ");
-        while (!wire.readLine().isEmpty()) {
-            // headers: HandshakeStatusIT checks them
+        for (String header; !(header = wire.readLine()).isEmpty(); ) {
+            // the other headers: HandshakeStatusIT checks them
+            if (header.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions:")) {
+                wire.agreedExtensions = header.substring(header.indexOf(':') + 1).trim();
+            }
+        }
+        if (wire.agreedExtensions != null && wire.agreedExtensions.startsWith("permessage-deflate")) {
+            wire.inflater = new java.util.zip.Inflater(true);
         }
         return wire;
+    }
+
+    /** The 101's Sec-WebSocket-Extensions, or null. */
+    String agreedExtensions() {
+        return agreedExtensions;
+    }
+
+    /** How many frames came compressed (RSV1). */
+    int compressedFramesRead() {
+        return compressedFramesRead;
     }
 
     // ---- writing ----
@@ -181,7 +209,8 @@ final class Wire implements AutoCloseable {
         out.flush();
         int b0 = in.readUnsignedByte();
         int b1 = in.readUnsignedByte();
-        assertThat(b0 & 0x70).as("server frame with reserved bits").isZero();
+        boolean compressed = (b0 & 0x40) != 0 && inflater != null;
+        assertThat(b0 & (compressed ? 0x30 : 0x70)).as("server frame with reserved bits").isZero();
         assertThat(b1 & 0x80).as("masked server frame").isZero();
         int opcode = b0 & 0x0F;
         assertThat(opcode).as("server opcode").isIn(CONT, TEXT, BINARY, CLOSE, PING, PONG);
@@ -198,7 +227,30 @@ final class Wire implements AutoCloseable {
         assertThat(length).as("server frame length").isBetween(0L, 64L << 20);
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
+        if (compressed) {
+            assertThat(opcode).as("compressed server frame").isIn(TEXT, BINARY);
+            assertThat(b0 & FIN).as("Sluice compresses whole messages").isNotZero();
+            compressedFramesRead++;
+            payload = inflate(payload);
+        }
         return new Frame(opcode, (b0 & FIN) != 0, payload);
+    }
+
+    private byte[] inflate(byte[] payload) throws IOException {
+        byte[] tailed = java.util.Arrays.copyOf(payload, payload.length + 4);
+        tailed[payload.length + 2] = (byte) 0xFF;
+        tailed[payload.length + 3] = (byte) 0xFF;
+        inflater.setInput(tailed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = inflater.inflate(buffer)) > 0 || !inflater.needsInput(); ) {
+                out.write(buffer, 0, n);
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IOException("server sent invalid DEFLATE data", e);
+        }
+        return out.toByteArray();
     }
 
     /**
@@ -291,6 +343,9 @@ final class Wire implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (inflater != null) {
+            inflater.end();
+        }
         socket.close();
     }
 }

@@ -34,6 +34,10 @@ public enum ConfigOption {
     TCP_KEEPALIVE(Place.SERVER, "tcp-keepalive", "duration", "60s",
             "TCP keepalive on client connections: idle time and probe interval; 0 = off", true),
     TLS(Place.SERVER, "tls", "mapping", "none", "certificate and key for wss://", true),
+    COMPRESSION(Place.SERVER, "compression", "boolean", "false",
+            "permessage-deflate (RFC 7692) for routes that do not set compression", true),
+    MAX_INFLATE_RATIO(Place.SERVER, "max-inflate-ratio", "integer", "200",
+            "close 1009 when a client message past 1 MiB inflates more than this many times its size; 0 = off", true),
     SERVER_PROXY_PROTOCOL(Place.SERVER, "proxy-protocol", "mapping", "none (off)",
             "take the client address from a PROXY v1/v2 header sent by the load balancers in accept", true),
 
@@ -76,6 +80,8 @@ public enum ConfigOption {
             "framing: lines: longest backend line, else close 1009", true),
     DEV_CONSOLE(Place.ROUTE, "dev-console", "boolean", "false",
             "serve a page to try the route on plain GETs of its paths (loopback bind only)", true),
+    ROUTE_COMPRESSION(Place.ROUTE, "compression", "boolean", "server.compression",
+            "permessage-deflate with clients that offer it", true),
 
     HOST(Place.HOST, "host", "string", "127.0.0.1 when only port is given", "backend IP or host name", true),
     HOST_PORT(Place.HOST, "port", "integer", "none", "backend TCP port, 1..65535", true),

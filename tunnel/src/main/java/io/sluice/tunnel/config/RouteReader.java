@@ -17,6 +17,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class RouteReader {
     static final String DEV_CONSOLE = "dev-console";
+    static final String COMPRESSION = "compression";
 
     private final HostReader hosts;
     private final Problems problems;
@@ -33,6 +34,7 @@ final class RouteReader {
         TunnelOptions options = inherited;
         FramingOption.Written routeFraming = FramingOption.Written.NOTHING;
         boolean devConsole = false;
+        Boolean compression = null;
         Node hostList;
         String hostsPath;
         if (value instanceof SequenceNode) {
@@ -45,6 +47,9 @@ final class RouteReader {
             routeFraming = FramingOption.read(route, problems);
             devConsole = route.has(DEV_CONSOLE)
                     && ConfinementReader.bool(route.value(DEV_CONSOLE), route.pathOf(DEV_CONSOLE), problems);
+            if (route.has(COMPRESSION)) {
+                compression = ConfinementReader.bool(route.value(COMPRESSION), route.pathOf(COMPRESSION), problems);
+            }
             hostList = route.value("hosts");
             hostsPath = route.pathOf("hosts");
             if (hostList == null) {
@@ -80,7 +85,7 @@ final class RouteReader {
         try {
             BackendGroup group = new BackendGroup(key, options.balance(), backends);
             return new RouteSpec(key, options.frameType(), options.origins(), options.pingInterval(),
-                    options.pongTimeout(), group, keyRule, framing, devConsole, cgi);
+                    options.pongTimeout(), group, keyRule, framing, devConsole, cgi, compression);
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(option, routeFields, wstunnel, new Spot(hostsPath, hostList)));
             return null;

@@ -14,6 +14,9 @@ import java.util.Objects;
  * environment carries beyond the request. {@code framing} holds for every host of the route; {@code devConsole} asks
  * for the console page on plain GETs of the route's paths (served only on a loopback {@code server.bind}, see
  * {@link SluiceConfig#servesDevConsole}).
+ *
+ * <p>{@code compression} is the route's own {@code compression}, null when it does not set one (then
+ * {@code server.compression} decides, see {@link SluiceConfig#compresses}).
  */
 public record RouteSpec(
         String key,
@@ -25,7 +28,8 @@ public record RouteSpec(
         KeyRule keyRule,
         MessageFraming framing,
         boolean devConsole,
-        CgiRule cgi) {
+        CgiRule cgi,
+        Boolean compression) {
 
     public static final FrameType DEFAULT_FRAME_TYPE = FrameType.TEXT;
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
@@ -35,6 +39,13 @@ public record RouteSpec(
     public RouteSpec(String key, FrameType frameType, OriginPolicy origins, Duration pingInterval,
                      Duration pongTimeout, BackendGroup backends) {
         this(key, frameType, origins, pingInterval, pongTimeout, backends, null, MessageFraming.STREAM, false, null);
+    }
+
+    /** A route that leaves compression to {@code server.compression}. */
+    public RouteSpec(String key, FrameType frameType, OriginPolicy origins, Duration pingInterval,
+                     Duration pongTimeout, BackendGroup backends, KeyRule keyRule, MessageFraming framing,
+                     boolean devConsole, CgiRule cgi) {
+        this(key, frameType, origins, pingInterval, pongTimeout, backends, keyRule, framing, devConsole, cgi, null);
     }
 
     public RouteSpec {

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * static files are served; a zero {@code maxReadIdle}, {@code maxMessageSize} or {@code tcpKeepalive} means off; a
  * zero {@code ioThreads} means {@link #defaultIoThreads()}; {@code tls} is null for plain ws://;
  * {@code proxyProtocol} is null when no connection may start with a PROXY header.
+ *
+ * <p>{@code compression} holds {@code server.compression} (the routes' default) and {@code server.max-inflate-ratio}.
  */
 public record ServerOptions(
         String bind,
@@ -26,6 +28,7 @@ public record ServerOptions(
         int ioThreads,
         Duration tcpKeepalive,
         TlsOptions tls,
+        CompressionOptions compression,
         ProxyProtocolOptions proxyProtocol) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
@@ -53,6 +56,7 @@ public record ServerOptions(
         Objects.requireNonNull(maxReadIdle, "maxReadIdle");
         Objects.requireNonNull(gracefulShutdownTimeout, "gracefulShutdownTimeout");
         Objects.requireNonNull(tcpKeepalive, "tcpKeepalive");
+        Objects.requireNonNull(compression, "compression");
         Violations v = new Violations();
         if (!isAddressLiteral(bind)) {
             v.add("bind", "'%s' is not an IP address".formatted(bind),
@@ -89,9 +93,10 @@ public record ServerOptions(
     /** Without PROXY protocol. */
     public ServerOptions(String bind, int port, Path documentRoot, Path runtimeDir, int maxConnections,
                          Duration handshakeTimeout, Duration maxReadIdle, long maxMessageSize,
-                         Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive, TlsOptions tls) {
+                         Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive, TlsOptions tls,
+                         CompressionOptions compression) {
         this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
-                gracefulShutdownTimeout, ioThreads, tcpKeepalive, tls, null);
+                gracefulShutdownTimeout, ioThreads, tcpKeepalive, tls, compression, null);
     }
 
     /** Without TLS. */
@@ -100,6 +105,14 @@ public record ServerOptions(
                          Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive) {
         this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
                 gracefulShutdownTimeout, ioThreads, tcpKeepalive, null);
+    }
+
+    /** Without compression options (the defaults: off, ratio 200). */
+    public ServerOptions(String bind, int port, Path documentRoot, Path runtimeDir, int maxConnections,
+                         Duration handshakeTimeout, Duration maxReadIdle, long maxMessageSize,
+                         Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive, TlsOptions tls) {
+        this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
+                gracefulShutdownTimeout, ioThreads, tcpKeepalive, tls, CompressionOptions.DEFAULTS);
     }
 
     /**
@@ -112,7 +125,7 @@ public record ServerOptions(
         TlsOptions keptTls = (tls == null) == (running.tls == null) ? tls : running.tls;
         return new ServerOptions(running.bind, running.port, documentRoot, running.runtimeDir, running.maxConnections,
                 handshakeTimeout, maxReadIdle, maxMessageSize, gracefulShutdownTimeout, running.ioThreads,
-                running.tcpKeepalive, keptTls, proxyProtocol);
+                running.tcpKeepalive, keptTls, compression, proxyProtocol);
     }
 
     /** The scheme clients use: {@code wss} with TLS, else {@code ws}. */

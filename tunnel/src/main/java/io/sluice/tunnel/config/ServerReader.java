@@ -49,17 +49,32 @@ final class ServerReader {
                 ? Values.integer(f.value("io-threads"), f.pathOf("io-threads"), problems) : null;
         Duration keepalive = duration(f, "tcp-keepalive", ServerOptions.DEFAULT_TCP_KEEPALIVE);
         TlsOptions tls = f.has("tls") ? new TlsReader(baseDir, problems).read(f.value("tls"), f.pathOf("tls")) : null;
+        CompressionOptions compression = compression(f);
         ProxyProtocolOptions proxyProtocol = f.has("proxy-protocol")
                 ? new ProxyProtocolReader(problems).read(f.value("proxy-protocol"), f.pathOf("proxy-protocol")) : null;
         try {
             ServerOptions options = new ServerOptions(bind, or(port, ServerOptions.DEFAULT_PORT), documentRoot,
                     runtimeDir, or(maxConnections, ServerOptions.DEFAULT_MAX_CONNECTIONS), handshake, readIdle,
                     or(maxMessage, ServerOptions.DEFAULT_MAX_MESSAGE_SIZE), graceful,
-                    or(ioThreads, ServerOptions.AUTO_IO_THREADS), keepalive, tls, proxyProtocol);
+                    or(ioThreads, ServerOptions.AUTO_IO_THREADS), keepalive, tls, compression, proxyProtocol);
             return problems.count() == before ? options : null;
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
             return null;
+        }
+    }
+
+    /** {@code compression} and {@code max-inflate-ratio}; the defaults when either is wrong (it is reported). */
+    private CompressionOptions compression(Fields f) {
+        boolean byDefault = f.has("compression")
+                && ConfinementReader.bool(f.value("compression"), f.pathOf("compression"), problems);
+        Integer ratio = f.has("max-inflate-ratio")
+                ? Values.integer(f.value("max-inflate-ratio"), f.pathOf("max-inflate-ratio"), problems) : null;
+        try {
+            return new CompressionOptions(byDefault, or(ratio, CompressionOptions.DEFAULT_MAX_INFLATE_RATIO));
+        } catch (InvalidOptionException e) {
+            problems.add(e, option -> spot(f, option));
+            return CompressionOptions.DEFAULTS;
         }
     }
 

@@ -67,6 +67,11 @@ public record SluiceConfig(
         return route.devConsole() && server.bindsLoopbackOnly();
     }
 
+    /** Whether {@code route} offers permessage-deflate: its own {@code compression}, else the server's. */
+    public boolean compresses(RouteSpec route) {
+        return route.compression() != null ? route.compression() : server.compression().byDefault();
+    }
+
     /** The route with this key, if any. */
     public Optional<RouteSpec> route(String key) {
         return routes.stream().filter(r -> r.key().equals(key)).findFirst();

@@ -25,18 +25,23 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
  * {@code endOfMessage}, so every message has an end. Non-minimal length encodings are accepted, as lighttpd does.
  * After a CLOSE frame or a violation all further input is discarded. On invalid UTF-8 the chunk's bytes before the
  * offending byte are still emitted, then the exception is thrown; bytes of earlier chunks were emitted already.
+ *
+ * <p>With permessage-deflate negotiated, RSV1 on a message's first frame marks it compressed: its chunks carry
+ * {@code compressed} and are neither size-checked nor UTF-8-checked here, since only their inflated bytes mean
+ * anything ({@link PerMessageInflateHandler} checks those). RSV1 anywhere else is a 1002.
  */
 public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
     private enum State { HEADER, DATA, CONTROL, DISCARD }
 
     private final long maxMessageSize;
     private final boolean validateText;
-    private final FrameHeader header = new FrameHeader();
+    private final FrameHeader header;
     private final Utf8Validator utf8 = new Utf8Validator();
 
     private State state = State.HEADER;
     private boolean messageOpen;
     private boolean messageText;
+    private boolean messageCompressed;
     private long messageBytes;
     private boolean frameFin;
     private int frameOpcode;
@@ -51,6 +56,12 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
      * @param validateText   whether TEXT message payloads must be valid UTF-8 (1007 otherwise)
      */
     public ClientFrameDecoder(long maxMessageSize, boolean validateText) {
+        this(maxMessageSize, validateText, false);
+    }
+
+    /** @param compression whether permessage-deflate was negotiated, so RSV1 may mark a compressed message */
+    public ClientFrameDecoder(long maxMessageSize, boolean validateText, boolean compression) {
+        this.header = new FrameHeader(compression);
         if (maxMessageSize < 0) {
             throw new IllegalArgumentException("maxMessageSize must be >= 0, got %d".formatted(maxMessageSize));
         }
@@ -116,10 +127,11 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
             }
             messageOpen = true;
             messageText = frameOpcode == FrameHeader.TEXT;
+            messageCompressed = header.rsv1();
             messageBytes = 0;
             utf8.reset();
         }
-        if (maxMessageSize > 0 && remaining > maxMessageSize - messageBytes) {
+        if (maxMessageSize > 0 && !messageCompressed && remaining > maxMessageSize - messageBytes) {
             throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.MESSAGE_TOO_BIG,
                     "message over %d bytes".formatted(maxMessageSize));
         }
@@ -151,7 +163,7 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
                 state = State.HEADER;
             }
             checkText(ctx, payload);
-            emit(ctx, new ClientDataChunk(payload, messageText, false));
+            emit(ctx, new ClientDataChunk(payload, messageText, false, messageCompressed));
         } else {
             state = State.HEADER;
             endMessage(ctx, payload);
@@ -161,16 +173,16 @@ public final class ClientFrameDecoder extends ChannelInboundHandlerAdapter {
     private void endMessage(ChannelHandlerContext ctx, ByteBuf payload) {
         messageOpen = false;
         checkText(ctx, payload);
-        if (messageText && validateText && !utf8.isComplete()) {
+        if (messageText && validateText && !messageCompressed && !utf8.isComplete()) {
             emit(ctx, new ClientDataChunk(payload, true, false));
             throw invalidUtf8("text message ends inside a UTF-8 sequence");
         }
-        emit(ctx, new ClientDataChunk(payload, messageText, true));
+        emit(ctx, new ClientDataChunk(payload, messageText, true, messageCompressed));
     }
 
     /** Emits the bytes before an invalid one and throws; returns normally when the payload may be UTF-8. */
     private void checkText(ChannelHandlerContext ctx, ByteBuf payload) {
-        if (!messageText || !validateText) {
+        if (!messageText || !validateText || messageCompressed) {
             return;
         }
         int bad = utf8.feed(payload, payload.readerIndex(), payload.writerIndex());

@@ -18,14 +18,21 @@ final class FrameHeader {
     static final int PONG = 0xA;
     static final int MAX_CONTROL_PAYLOAD = 125;
 
+    private final boolean rsv1Allowed;
     private final byte[] bytes = new byte[14];
     private int length;
     private int needed = 2;
 
     private boolean fin;
+    private boolean rsv1;
     private int opcode;
     private long payloadLength;
     private int maskKey;
+
+    /** @param rsv1Allowed whether permessage-deflate was negotiated (RSV1 marks a compressed message, RFC 7692 §6) */
+    FrameHeader(boolean rsv1Allowed) {
+        this.rsv1Allowed = rsv1Allowed;
+    }
 
     /**
      * Consumes header bytes from {@code in}, never more than the header has.
@@ -64,7 +71,8 @@ final class FrameHeader {
     private void checkFirstByte() {
         int b = bytes[0];
         fin = (b & 0x80) != 0;
-        if ((b & 0x70) != 0) {
+        rsv1 = (b & 0x40) != 0;
+        if ((b & 0x30) != 0 || rsv1 && !rsv1Allowed) {
             throw protocolError("reserved bits set (no extension was negotiated)");
         }
         opcode = b & 0x0F;
@@ -73,6 +81,10 @@ final class FrameHeader {
         }
         if (isControl() && !fin) {
             throw protocolError("fragmented control frame");
+        }
+        // RFC 7692 §6.1: RSV1 marks the first frame of a compressed message, never a continuation or control frame.
+        if (rsv1 && (isControl() || opcode == CONTINUATION)) {
+            throw protocolError("RSV1 on a %s frame".formatted(isControl() ? "control" : "continuation"));
         }
     }
 
@@ -105,6 +117,11 @@ final class FrameHeader {
 
     int opcode() {
         return opcode;
+    }
+
+    /** Whether RSV1 was set: the message this frame starts is compressed. */
+    boolean rsv1() {
+        return rsv1;
     }
 
     boolean isControl() {

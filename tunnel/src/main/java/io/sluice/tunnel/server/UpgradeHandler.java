@@ -29,9 +29,13 @@ import io.sluice.tunnel.cgi.CgiEnvironment;
 import io.sluice.tunnel.cgi.CgiRequest;
 import io.sluice.tunnel.cgi.CgiSession;
 import io.sluice.tunnel.config.RouteSpec;
+import io.sluice.tunnel.config.CompressionOptions;
 import io.sluice.tunnel.frame.ClientFrameDecoder;
-import io.sluice.tunnel.session.ClientAddresses;
+import io.sluice.tunnel.frame.DeflateAgreement;
+import io.sluice.tunnel.frame.PerMessageDeflateHandler;
+import io.sluice.tunnel.frame.PerMessageInflateHandler;
 import io.sluice.tunnel.tls.ClientTls;
+import io.sluice.tunnel.session.ClientAddresses;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.CloseReason;
 import io.sluice.tunnel.session.TunnelSession;
@@ -77,6 +81,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
     private int responsesInFlight;
     private TunnelSession session;
     private Handshake.Accepted accepted;
+    /** permessage-deflate as agreed for this upgrade; null when off or not offered. */
+    private DeflateAgreement deflate;
     /** Client bytes that arrived after the upgrade request (pipelined frames), replayed into the frame decoder. */
     private CompositeByteBuf early;
     /** The request URI while an upgrade request is being answered; its refusal is reported to operators. */
@@ -224,6 +230,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
             key = found.key();
         }
         accepted = verdict;
+        deflate = server.config().compresses(verdict.route())
+                ? DeflateNegotiation.accept(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)) : null;
         ctx.channel().attr(ROUTE).set(verdict.route());
         ChannelPipeline pipeline = ctx.pipeline();
         ctx.channel().config().setAutoRead(false);
@@ -280,11 +288,14 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         cancelHandshakeTimer();
         ChannelPipeline pipeline = ctx.pipeline();
         // The response is encoded synchronously by the codec's encoder half, so the codec can go right after.
-        ctx.writeAndFlush(switchingProtocols(accepted));
+        ctx.writeAndFlush(switchingProtocols(accepted, deflate));
         pipeline.remove(HttpServerCodec.class);
         long maxMessageSize = server.config().server().maxMessageSize();
         pipeline.addBefore(ctx.name(), "ws-encoder", new WebSocket08FrameEncoder(false));
-        pipeline.addBefore(ctx.name(), "ws-decoder", new ClientFrameDecoder(maxMessageSize, true));
+        pipeline.addBefore(ctx.name(), "ws-decoder", new ClientFrameDecoder(maxMessageSize, true, deflate != null));
+        if (deflate != null) {
+            addCompression(pipeline, maxMessageSize);
+        }
         pipeline.addBefore(ctx.name(), "ws-session", connected.clientHandler());
         pipeline.remove(this);
         connected.open();
@@ -296,12 +307,20 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         }
     }
 
+    /** permessage-deflate: inflate behind the frame decoder, deflate in front of the frame encoder. */
+    private void addCompression(ChannelPipeline pipeline, long maxMessageSize) {
+        CompressionOptions options = server.config().server().compression();
+        pipeline.addBefore(ctx.name(), "ws-inflate", new PerMessageInflateHandler(maxMessageSize,
+                options.maxInflateRatio(), CompressionOptions.RATIO_FLOOR_BYTES, deflate, true));
+        pipeline.addBefore(ctx.name(), "ws-deflate", new PerMessageDeflateHandler(deflate));
+    }
+
     @Override
     public void unavailable(TunnelSession failed, int status, String reason) {
         reject(HttpResponseStatus.valueOf(status), reason);
     }
 
-    static FullHttpResponse switchingProtocols(Handshake.Accepted verdict) {
+    static FullHttpResponse switchingProtocols(Handshake.Accepted verdict, DeflateAgreement deflate) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.SWITCHING_PROTOCOLS);
         response.headers()
@@ -310,6 +329,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
                 .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, acceptFor(verdict.key()));
         if (verdict.subprotocol() != null) {
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, verdict.subprotocol());
+        }
+        if (deflate != null) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflate.responseHeader());
         }
         return response;
     }

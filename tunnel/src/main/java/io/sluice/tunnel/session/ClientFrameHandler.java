@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.sluice.tunnel.frame.ClientDataChunk;
+import io.sluice.tunnel.frame.InvalidCompressedDataException;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,10 @@ public final class ClientFrameHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("route={} client={} broke the protocol: {}", session.route(),
                     ClientAddresses.remoteOf(ctx.channel()), corrupted.getMessage());
             session.close(CloseReason.forClientViolation(status == null ? 1002 : status.code()));
+        } else if (root instanceof InvalidCompressedDataException invalid) {
+            LOG.debug("route={} client={} sent a compressed message that does not inflate: {}", session.route(),
+                    ClientAddresses.remoteOf(ctx.channel()), invalid.getMessage());
+            session.close(CloseReason.CLIENT_BAD_COMPRESSION);
         } else if (root instanceof IOException) {
             LOG.debug("route={} client={} connection failed: {}", session.route(),
                     ClientAddresses.remoteOf(ctx.channel()), root.toString());

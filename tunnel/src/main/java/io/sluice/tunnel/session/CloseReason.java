@@ -39,7 +39,9 @@ public enum CloseReason {
     CLIENT_NOT_BASE64(1007, "invalid base64", Backend.EOF_AFTER_PENDING),
     /** A client message on a {@code framing: lines} route contained a newline (it would be two lines). */
     CLIENT_NEWLINE(1007, "newline in a message", Backend.EOF_AFTER_PENDING),
-    /** A client message exceeded {@code max-message-size}. */
+    /** A compressed client message was not valid DEFLATE data (permessage-deflate, RFC 7692). */
+    CLIENT_BAD_COMPRESSION(1007, "invalid compressed data", Backend.EOF_AFTER_PENDING),
+    /** A client message exceeded {@code max-message-size} (inflated, with compression) or {@code max-inflate-ratio}. */
     MESSAGE_TOO_BIG(1009, "message too big", Backend.EOF_AFTER_PENDING),
     /** A bug or an unexpected failure inside Sluice. */
     INTERNAL_ERROR(1011, "internal error", Backend.CLOSE);

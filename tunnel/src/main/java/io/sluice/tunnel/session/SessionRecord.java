@@ -194,6 +194,7 @@ public final class SessionRecord {
             case CLIENT_CLOSE, CLIENT_GONE -> ClosedBy.CLIENT;
             case BACKEND_EOF, BACKEND_ERROR, WORKER_FAILED, BACKEND_NOT_UTF8, LINE_TOO_LONG -> ClosedBy.BACKEND;
             case SHUTDOWN, READ_IDLE, PONG_TIMEOUT, PROTOCOL_ERROR, CLIENT_NOT_UTF8, CLIENT_NOT_BASE64, CLIENT_NEWLINE,
+                    CLIENT_BAD_COMPRESSION,
                     MESSAGE_TOO_BIG, INTERNAL_ERROR -> ClosedBy.SLUICE;
         };
     }

@@ -1,6 +1,7 @@
 package io.sluice.tunnel.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.spawner.status.SpawnerStatus;
 import io.sluice.spawner.status.WorkerStatus;
@@ -10,6 +11,10 @@ import io.sluice.tunnel.server.TestConfigs;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,5 +107,45 @@ class AdminServerTest {
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
+    }
+
+    /**
+     * A POST action (such as /reload) runs only for POST with the token and answers when its work completes, off the
+     * admin event loop's hands; GET on it is 405 with {@code Allow: POST}; a failed action is a 500, and the listener
+     * goes on.
+     */
+    @Test
+    void actionsRunOnPostWithTheTokenAndAnswerWhenDone() throws Exception {
+        AtomicInteger performed = new AtomicInteger();
+        CompletableFuture<AdminResponse> work = new CompletableFuture<>();
+        admin = new AdminServer(new AdminOptions("127.0.0.1", 0, Path.of("admin.token"), TOKEN), readiness)
+                .addAction("/reload", () -> {
+                    performed.incrementAndGet();
+                    return work;
+                })
+                .addAction("/broken", () -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
+        AdminClient client = new AdminClient(admin.start().getPort());
+        HttpRequest.BodyPublisher empty = HttpRequest.BodyPublishers.noBody();
+
+        assertThat(client.send(client.request("/reload").POST(empty).build()).statusCode()).isEqualTo(401);
+        HttpResponse<String> get = client.get("/reload", TOKEN);
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(performed).as("neither ran the action").hasValue(0);
+
+        CompletableFuture<HttpResponse<String>> answer = client.sendAsync(client.request("/reload")
+                .header("Authorization", "Bearer " + TOKEN).POST(empty).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> performed.get() == 1);
+        assertThat(client.get("/healthz").statusCode()).as("the listener answers while the action runs")
+                .isEqualTo(200);
+        assertThat(answer).isNotDone();
+        work.complete(AdminResponse.text(200, "reload applied"));
+        HttpResponse<String> done = answer.get(10, TimeUnit.SECONDS);
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).isEqualTo("reload applied\n");
+
+        assertThat(client.send(client.request("/broken").header("Authorization", "Bearer " + TOKEN).POST(empty)
+                .build()).statusCode()).isEqualTo(500);
+        assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
     }
 }

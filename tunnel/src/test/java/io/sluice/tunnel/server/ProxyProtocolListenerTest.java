@@ -13,6 +13,7 @@ import io.sluice.testsupport.tls.TestCertificates.Issued;
 import io.sluice.testsupport.tls.TestCertificates.KeyKind;
 import io.sluice.testsupport.tls.TestCertificates.Use;
 import io.sluice.tunnel.config.ClientAuth;
+import io.sluice.tunnel.config.CompressionOptions;
 import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.KeyRule;
 import io.sluice.tunnel.config.KeySource;
@@ -91,7 +92,8 @@ class ProxyProtocolListenerTest {
                 ClientAuth.NONE, TlsOptions.SUPPORTED_PROTOCOLS, List.of(LEAF.certificate()), LEAF.privateKey(),
                 List.of(), List.of());
         ServerOptions options = new ServerOptions("127.0.0.1", 0, null, Path.of("/tmp"), 100, handshakeTimeout,
-                Duration.ZERO, 0, Duration.ofSeconds(3), 1, Duration.ZERO, tlsOptions, ProxyProtocolOptions.of(accept));
+                Duration.ZERO, 0, Duration.ofSeconds(3), 1, Duration.ZERO, tlsOptions, CompressionOptions.DEFAULTS,
+                ProxyProtocolOptions.of(accept));
         return TestConfigs.config(options, List.of(),
                 TestConfigs.route("/echo/", FrameType.BINARY, List.of("https://ok.example"), Duration.ZERO,
                         Duration.ZERO),
