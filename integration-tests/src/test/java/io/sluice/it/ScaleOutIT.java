@@ -257,7 +257,11 @@ class ScaleOutIT {
         return SluiceProcess.start(JVM_OPTIONS, "run", "-c", config.toString());
     }
 
-    /** docs/scale-out.md's haproxy.cfg with the test's ports and quicker health checks. */
+    /**
+     * docs/scale-out.md's haproxy.cfg with the test's ports and quicker health checks. Three failed checks take a host
+     * out, and a check may take 2 s: with one failure of 200 ms, a busy machine's slow answer took a live host out for
+     * a moment and moved its keys.
+     */
     private String haproxyConfig(int statsPort) {
         String servers = nodes.values().stream().map(n -> "    server %s 127.0.0.1:%d check port %d send-proxy-v2"
                 .formatted(n.name, n.port, n.adminPort)).collect(Collectors.joining("\n"));
@@ -284,7 +288,8 @@ class ScaleOutIT {
                     hash-type consistent
                     option httpchk GET /readyz
                     http-check expect status 200
-                    default-server inter 200ms fall 1 rise 1
+                    timeout check 2s
+                    default-server inter 200ms fall 3 rise 1
                 %s
 
                 """.formatted(frontPort, servers) + HaproxyProcess.statsSection(statsPort);
