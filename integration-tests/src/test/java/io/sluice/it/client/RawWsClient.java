@@ -241,7 +241,7 @@ public final class RawWsClient implements AutoCloseable {
         return frame;
     }
 
-    /** The client's own port, as the server sees it (REMOTE_PORT). */
+    /** The client's own port, as the server (or a proxy in front of it) sees it: REMOTE_PORT. */
     public int localPort() {
         return socket.getLocalPort();
     }

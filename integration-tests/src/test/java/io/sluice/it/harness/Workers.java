@@ -32,6 +32,11 @@ public final class Workers {
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
+    /** The mark in every worker's arguments; a shell program takes it as its {@code $0}. */
+    public String tag() {
+        return tag;
+    }
+
     /** Every live process of this machine that is one of these workers (zombies excluded). */
     public List<ProcessHandle> alive() {
         return ProcessHandle.allProcesses().filter(this::tagged).filter(Workers::notZombie).toList();

@@ -38,6 +38,8 @@ public enum ConfigOption {
             "permessage-deflate (RFC 7692) for routes that do not set compression", true),
     MAX_INFLATE_RATIO(Place.SERVER, "max-inflate-ratio", "integer", "200",
             "close 1009 when a client message past 1 MiB inflates more than this many times its size; 0 = off", true),
+    SERVER_PROXY_PROTOCOL(Place.SERVER, "proxy-protocol", "mapping", "none (off)",
+            "take the client address from a PROXY v1/v2 header sent by the load balancers in accept", true),
 
     TLS_CERTIFICATE(Place.TLS, "certificate", "path", "(required)", "PEM certificate chain, leaf first", true),
     TLS_KEY(Place.TLS, "key", "path", "(required)", "PEM private key of the leaf (PKCS#8, RSA or EC)", true),
@@ -45,6 +47,9 @@ public enum ConfigOption {
     TLS_CLIENT_AUTH(Place.TLS, "client-auth", "enum", "none", "none, optional or require a client certificate",
             true),
     TLS_PROTOCOLS(Place.TLS, "protocols", "list of strings", "[TLSv1.3, TLSv1.2]", "TLS versions to speak", true),
+
+    PROXY_PROTOCOL_ACCEPT(Place.PROXY_PROTOCOL, "accept", "list of CIDR blocks", "(required)",
+            "addresses whose connections must start with a PROXY header; others must not send one", true),
 
     ADMIN_BIND(Place.ADMIN, "bind", "IP address", "127.0.0.1", "address of the admin listener", true),
     ADMIN_PORT(Place.ADMIN, "port", "integer", "9090", "TCP port of the admin listener; 0 = any free port", true),
@@ -140,6 +145,7 @@ public enum ConfigOption {
         TOP(""),
         SERVER("server."),
         TLS("server.tls."),
+        PROXY_PROTOCOL("server.proxy-protocol."),
         WSTUNNEL("wstunnel."),
         ADMIN("admin."),
         ACCESS_LOG("access-log."),

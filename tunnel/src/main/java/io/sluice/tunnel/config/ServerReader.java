@@ -50,11 +50,13 @@ final class ServerReader {
         Duration keepalive = duration(f, "tcp-keepalive", ServerOptions.DEFAULT_TCP_KEEPALIVE);
         TlsOptions tls = f.has("tls") ? new TlsReader(baseDir, problems).read(f.value("tls"), f.pathOf("tls")) : null;
         CompressionOptions compression = compression(f);
+        ProxyProtocolOptions proxyProtocol = f.has("proxy-protocol")
+                ? new ProxyProtocolReader(problems).read(f.value("proxy-protocol"), f.pathOf("proxy-protocol")) : null;
         try {
             ServerOptions options = new ServerOptions(bind, or(port, ServerOptions.DEFAULT_PORT), documentRoot,
                     runtimeDir, or(maxConnections, ServerOptions.DEFAULT_MAX_CONNECTIONS), handshake, readIdle,
                     or(maxMessage, ServerOptions.DEFAULT_MAX_MESSAGE_SIZE), graceful,
-                    or(ioThreads, ServerOptions.AUTO_IO_THREADS), keepalive, tls, compression);
+                    or(ioThreads, ServerOptions.AUTO_IO_THREADS), keepalive, tls, compression, proxyProtocol);
             return problems.count() == before ? options : null;
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));

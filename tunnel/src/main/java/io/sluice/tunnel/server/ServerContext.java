@@ -6,6 +6,7 @@ import io.sluice.spawner.registry.Registry;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.SluiceConfig;
 import io.sluice.tunnel.session.BackendConnector;
+import io.sluice.tunnel.session.ClientAddresses;
 import io.sluice.tunnel.session.Framing;
 import io.sluice.tunnel.session.Refusal;
 import io.sluice.tunnel.session.SessionSettings;
@@ -48,7 +49,7 @@ record ServerContext(
     void refused(Channel client, String uri, HttpResponseStatus status, String text) {
         RequestPath path = RequestPath.of(uri);
         RouteSpec route = path == null ? null : routes.match(path.bytes());
-        stats.refused(Refusal.now(client.remoteAddress(), route == null ? TunnelStats.NO_ROUTE : route.key(),
+        stats.refused(Refusal.now(ClientAddresses.remoteOf(client), route == null ? TunnelStats.NO_ROUTE : route.key(),
                 status.code(), text));
     }
 

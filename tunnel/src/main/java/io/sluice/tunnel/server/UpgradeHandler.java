@@ -35,6 +35,7 @@ import io.sluice.tunnel.frame.DeflateAgreement;
 import io.sluice.tunnel.frame.PerMessageDeflateHandler;
 import io.sluice.tunnel.frame.PerMessageInflateHandler;
 import io.sluice.tunnel.tls.ClientTls;
+import io.sluice.tunnel.session.ClientAddresses;
 import io.sluice.tunnel.session.ClientFrameHandler;
 import io.sluice.tunnel.session.CloseReason;
 import io.sluice.tunnel.session.TunnelSession;
@@ -221,7 +222,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         String key = null;
         if (verdict.route().keyRule() != null) {
             SessionKey.Found found = SessionKey.of(verdict.route().keyRule(), verdict.route().key(), request,
-                    verdict.path(), ctx.channel().remoteAddress());
+                    verdict.path(), ClientAddresses.remoteOf(ctx.channel()));
             if (found.refusal() != null) {
                 reject(HttpResponseStatus.BAD_REQUEST, found.refusal());
                 return;
@@ -261,8 +262,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
         String key = new String(route.key().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         // A prefix route reached through map-extensions did not match by its prefix: the whole path is the script.
         boolean prefix = route.isPrefix() && path.startsWith(key);
-        CgiRequest facts = CgiRequest.of(request, inet(ctx.channel().localAddress()),
-                inet(ctx.channel().remoteAddress()), path, key, prefix);
+        CgiRequest facts = CgiRequest.of(request, inet(ClientAddresses.localOf(ctx.channel())),
+                inet(ClientAddresses.remoteOf(ctx.channel())), path, key, prefix);
         CgiSession session = new CgiSession(route.key(), sessionId, route.cgi().passCredentials(), SERVER_SOFTWARE,
                 ClientTls.of(ctx.channel()));
         return () -> CgiEnvironment.entries(facts, session);
@@ -276,7 +277,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter implements Tunne
 
     private SelectionKey selectionKey(FullHttpRequest request, Handshake.Accepted verdict) {
         String host = request.headers().get(HttpHeaderNames.HOST, "");
-        SocketAddress remote = ctx.channel().remoteAddress();
+        SocketAddress remote = ClientAddresses.remoteOf(ctx.channel());
         String client = remote instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : String.valueOf(remote);
         return new SelectionKey(verdict.path().text(), host.toLowerCase(Locale.ROOT), client);

@@ -99,19 +99,20 @@ public final class ClientFrameHandler extends ChannelInboundHandlerAdapter {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof CorruptedWebSocketFrameException corrupted) {
             WebSocketCloseStatus status = corrupted.closeStatus();
-            LOG.debug("route={} client={} broke the protocol: {}", session.route(), ctx.channel().remoteAddress(),
-                    corrupted.getMessage());
+            LOG.debug("route={} client={} broke the protocol: {}", session.route(),
+                    ClientAddresses.remoteOf(ctx.channel()), corrupted.getMessage());
             session.close(CloseReason.forClientViolation(status == null ? 1002 : status.code()));
         } else if (root instanceof InvalidCompressedDataException invalid) {
             LOG.debug("route={} client={} sent a compressed message that does not inflate: {}", session.route(),
-                    ctx.channel().remoteAddress(), invalid.getMessage());
+                    ClientAddresses.remoteOf(ctx.channel()), invalid.getMessage());
             session.close(CloseReason.CLIENT_BAD_COMPRESSION);
         } else if (root instanceof IOException) {
-            LOG.debug("route={} client={} connection failed: {}", session.route(), ctx.channel().remoteAddress(),
-                    root.toString());
+            LOG.debug("route={} client={} connection failed: {}", session.route(),
+                    ClientAddresses.remoteOf(ctx.channel()), root.toString());
             session.close(CloseReason.CLIENT_GONE);
         } else {
-            LOG.warn("route={} client={} unexpected failure", session.route(), ctx.channel().remoteAddress(), root);
+            LOG.warn("route={} client={} unexpected failure", session.route(),
+                    ClientAddresses.remoteOf(ctx.channel()), root);
             session.close(CloseReason.INTERNAL_ERROR);
         }
     }

@@ -8,17 +8,17 @@ import org.slf4j.Logger;
  * A WARN at most once per interval, DEBUG for the rest; the next WARN says how many were quieted. For failures that
  * come in storms (every new session while the server is out of descriptors). Thread-safe.
  */
-final class LogThrottle {
+public final class LogThrottle {
     private final long intervalNanos;
     private final AtomicLong nextWarnAt;
     private final AtomicInteger quieted = new AtomicInteger();
 
-    LogThrottle(long intervalNanos) {
+    public LogThrottle(long intervalNanos) {
         this.intervalNanos = intervalNanos;
         this.nextWarnAt = new AtomicLong(System.nanoTime());
     }
 
-    void warn(Logger log, String format, Object... args) {
+    public void warn(Logger log, String format, Object... args) {
         long now = System.nanoTime();
         long due = nextWarnAt.get();
         if (now - due >= 0 && nextWarnAt.compareAndSet(due, now + intervalNanos)) {

@@ -83,12 +83,12 @@ final class SessionRelay {
         try {
             bytes = decoder.decode(payload, endOfMessage);
         } catch (InvalidBase64Exception e) {
-            LOG.debug("route={} client={} sent invalid base64: {}", session.route(), client.remoteAddress(),
+            LOG.debug("route={} client={} sent invalid base64: {}", session.route(), ClientAddresses.remoteOf(client),
                     e.getMessage());
             session.close(CloseReason.CLIENT_NOT_BASE64);
             return;
         } catch (NewlineInMessageException e) {
-            LOG.debug("route={} client={}: {}", session.route(), client.remoteAddress(), e.getMessage());
+            LOG.debug("route={} client={}: {}", session.route(), ClientAddresses.remoteOf(client), e.getMessage());
             session.close(CloseReason.CLIENT_NEWLINE);
             return;
         }

@@ -12,6 +12,7 @@ import io.sluice.spawner.registry.StartFailure;
 import io.sluice.spawner.registry.Unavailable;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.tls.ClientTls;
+import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -67,6 +68,8 @@ public final class TunnelSession {
     private String closeText;
     private int openChannels;
     private ScheduledFuture<?> forceClose;
+    /** The client as logs, stats and backends see it ({@link ClientAddresses}). */
+    private final SocketAddress clientAddress;
 
     public TunnelSession(Channel client, String route, WireFormat format, SessionSettings settings,
             BackendConnector connector, Framing framing, TunnelStats stats) {
@@ -77,7 +80,8 @@ public final class TunnelSession {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.framing = Objects.requireNonNull(framing, "framing");
         this.stats = Objects.requireNonNull(stats, "stats");
-        this.record = stats.newRecord(route, client.remoteAddress());
+        this.clientAddress = ClientAddresses.remoteOf(client);
+        this.record = stats.newRecord(route, clientAddress);
         this.relay = new SessionRelay(this, client, stats);
         this.timers = new SessionTimers(this, client, settings);
     }
@@ -209,8 +213,8 @@ public final class TunnelSession {
             backend = f.channel();
             if (lease.proxyProtocol()) {
                 // Before any client byte: the relay reads the client only once the session is open.
-                backend.writeAndFlush(ProxyHeaderV2.encode(backend.alloc(), client.remoteAddress(),
-                        client.localAddress(), request.selection().authority(), request.sessionId(),
+                backend.writeAndFlush(ProxyHeaderV2.encode(backend.alloc(), clientAddress,
+                        ClientAddresses.localOf(client), request.selection().authority(), request.sessionId(),
                         ClientTls.of(client)));
             }
             relay.backend(backend);
@@ -281,7 +285,7 @@ public final class TunnelSession {
         relay.start(framing.backendMessages(format), framing.clientDecoder(format));
         timers.start();
         LOG.debug("session open route={} backend={} client={} format={}", route, lease.address().describe(),
-                client.remoteAddress(), format);
+                clientAddress, format);
         client.read();
         backend.read();
     }
@@ -369,15 +373,15 @@ public final class TunnelSession {
         moveTo(SessionState.CLOSED, closeReason.name());
         stats.closed(record.closed(closeReason, closeCode));
         LOG.debug("session closed route={} backend={} client={} reason={} code={} text={}", route,
-                lease.address().describe(), client.remoteAddress(), closeReason, closeCode, closeText);
+                lease.address().describe(), clientAddress, closeReason, closeCode, closeText);
     }
 
     private void moveTo(SessionState next, String why) {
         if (!state.canMoveTo(next)) {
             throw new IllegalStateException("session %s %s: cannot move %s -> %s (%s)"
-                    .formatted(route, client.remoteAddress(), state, next, why));
+                    .formatted(route, clientAddress, state, next, why));
         }
-        LOG.trace("session route={} client={} {} -> {} ({})", route, client.remoteAddress(), state, next, why);
+        LOG.trace("session route={} client={} {} -> {} ({})", route, clientAddress, state, next, why);
         state = next;
     }
 

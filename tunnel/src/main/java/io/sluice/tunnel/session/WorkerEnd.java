@@ -76,7 +76,7 @@ final class WorkerEnd {
 
     private void failed(String how) {
         LOG.debug("route={} backend={} client={}: worker ended ({}); closing with 1011", session.route(),
-                lease.address().describe(), client.remoteAddress(), how);
+                lease.address().describe(), ClientAddresses.remoteOf(client), how);
         session.workerFailed(how);
     }
 }

@@ -111,6 +111,22 @@ class ConfigChangeTest {
         assertThat(change.kept()).hasSize(3);
     }
 
+    /** The balancers in front may change without a restart: new connections follow the new accept list. */
+    @Test
+    void theProxyProtocolAcceptListIsAppliedLiveIncludingTurningItOnAndOff() throws Exception {
+        SluiceConfig off = load(ROUTES);
+        SluiceConfig on = load("  proxy-protocol: { accept: [10.0.0.0/8] }\n" + ROUTES);
+
+        ConfigChange turnedOn = ConfigChange.between(off, on);
+        ConfigChange turnedOff = ConfigChange.between(on, off);
+
+        assertThat(turnedOn.refused()).isEmpty();
+        assertThat(turnedOn.applied().server().proxyProtocol()).isEqualTo(on.server().proxyProtocol());
+        assertThat(turnedOff.refused()).isEmpty();
+        assertThat(turnedOff.applied().server().proxyProtocol()).isNull();
+        assertThat(turnedOn.kept()).hasSize(3);
+    }
+
     @Test
     void aNewRuntimeFolderBlocksTheWholeReload() throws Exception {
         SluiceConfig running = load(ROUTES);
