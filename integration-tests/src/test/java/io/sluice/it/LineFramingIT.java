@@ -2,6 +2,7 @@ package io.sluice.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.it.client.RandomWire;
 import io.sluice.it.client.RawWsClient;
 import io.sluice.it.client.RawWsClient.Frame;
 import io.sluice.it.harness.BackendProcess;
@@ -32,8 +33,6 @@ import org.junit.jupiter.api.Test;
 class LineFramingIT {
     private static final int SESSIONS = 100;
     private static final int MESSAGES = 20;
-    private static final String[] PIECES = {"a", "Z", " ", "é", "ß", "中", "€", "😀", "\r", "\t", "ok", "line"};
-
     private SocketDir dir;
     private final Workers workers = new Workers();
     private BackendProcess socketBackend;
@@ -107,11 +106,11 @@ class LineFramingIT {
             List<String> messages = new ArrayList<>();
             ByteArrayOutputStream wire = new ByteArrayOutputStream();
             for (int m = 0; m < MESSAGES; m++) {
-                String message = randomText(random, random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(200));
+                String message = RandomWire.text(random, random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(200));
                 messages.add(message);
-                wire.writeBytes(fragmented(message.getBytes(StandardCharsets.UTF_8), random));
+                wire.writeBytes(RandomWire.fragmented(message.getBytes(StandardCharsets.UTF_8), random));
             }
-            writeInPieces(client, wire.toByteArray(), random);
+            RandomWire.writeInPieces(client, wire.toByteArray(), random, 400);
             for (int m = 0; m < MESSAGES; m++) {
                 Frame frame = client.readFrame();
                 assertThat(frame.opcode()).as("%s message %d", path, m).isEqualTo(0x1);
@@ -158,43 +157,6 @@ class LineFramingIT {
                 assertThat(close.opcode()).as(path).isEqualTo(0x8);
                 assertThat(close.closeCode()).as(path).isEqualTo(1009);
             }
-        }
-    }
-
-    /** Random text without a trailing {@code \r}: a line's {@code \r\n} comes back as its end, not as data. */
-    private static String randomText(Random random, int pieces) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < pieces; i++) {
-            text.append(PIECES[random.nextInt(PIECES.length)]);
-        }
-        while (text.length() > 0 && text.charAt(text.length() - 1) == '\r') {
-            text.setLength(text.length() - 1);
-        }
-        return text.toString();
-    }
-
-    /** One message as 1 to 3 frames cut at random bytes (a cut may fall inside a UTF-8 character). */
-    private static byte[] fragmented(byte[] payload, Random random) {
-        int fragments = payload.length < 2 ? 1 : 1 + random.nextInt(3);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int at = 0;
-        for (int f = 0; f < fragments; f++) {
-            boolean last = f == fragments - 1;
-            int end = last ? payload.length : at + random.nextInt(payload.length - at + 1);
-            byte[] piece = Arrays.copyOfRange(payload, at, end);
-            out.writeBytes(RawWsClient.maskedFrame(f == 0 ? 0x1 : 0x0, last, piece));
-            at = end;
-        }
-        return out.toByteArray();
-    }
-
-    private static void writeInPieces(RawWsClient client, byte[] bytes, Random random) throws Exception {
-        int at = 0;
-        while (at < bytes.length) {
-            int n = Math.min(bytes.length - at, 1 + random.nextInt(random.nextBoolean() ? 8 : 400));
-            client.writeRaw(bytes, at, n);
-            client.flush();
-            at += n;
         }
     }
 

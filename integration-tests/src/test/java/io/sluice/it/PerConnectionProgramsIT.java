@@ -3,6 +3,7 @@ package io.sluice.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.it.client.RandomWire;
 import io.sluice.it.client.RawWsClient;
 import io.sluice.it.client.RawWsClient.Frame;
 import io.sluice.it.harness.MarkedPrograms;
@@ -34,8 +35,6 @@ import org.junit.jupiter.api.Test;
  */
 class PerConnectionProgramsIT {
     private static final int SESSIONS = 100;
-    private static final String[] PIECES = {"a", "Z", " ", "é", "ß", "中", "€", "😀", "\r", "\t", "ok", "line"};
-
     private SocketDir dir;
     private final MarkedPrograms programs = new MarkedPrograms();
     private RunningSluice sluice;
@@ -120,7 +119,7 @@ class PerConnectionProgramsIT {
                     wire.writeBytes(RawWsClient.maskedFrame(0x2, true, Arrays.copyOfRange(payload, at, at + n)));
                     at += n;
                 }
-                writeInPieces(client, wire.toByteArray(), random);
+                RandomWire.writeInPieces(client, wire.toByteArray(), random, 4000);
                 ByteArrayOutputStream back = new ByteArrayOutputStream();
                 while (back.size() < payload.length) {
                     Frame frame = client.readFrame();
@@ -145,11 +144,11 @@ class PerConnectionProgramsIT {
                 List<String> messages = new ArrayList<>();
                 ByteArrayOutputStream wire = new ByteArrayOutputStream();
                 for (int m = 0; m < 20; m++) {
-                    String message = randomText(random, random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(100));
+                    String message = RandomWire.text(random, random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(100));
                     messages.add(message);
-                    wire.writeBytes(fragmented(message.getBytes(StandardCharsets.UTF_8), random));
+                    wire.writeBytes(RandomWire.fragmented(message.getBytes(StandardCharsets.UTF_8), random));
                 }
-                writeInPieces(client, wire.toByteArray(), random);
+                RandomWire.writeInPieces(client, wire.toByteArray(), random, 4000);
                 for (int m = 0; m < messages.size(); m++) {
                     Frame frame = client.readFrame();
                     assertThat(frame.opcode()).isEqualTo(0x1);
@@ -259,42 +258,6 @@ class PerConnectionProgramsIT {
         } finally {
             pool.shutdownNow();
             pool.awaitTermination(30, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Random text without a trailing {@code \r}: a line's {@code \r\n} comes back as its end, not as data. */
-    private static String randomText(Random random, int pieces) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < pieces; i++) {
-            text.append(PIECES[random.nextInt(PIECES.length)]);
-        }
-        while (text.length() > 0 && text.charAt(text.length() - 1) == '\r') {
-            text.setLength(text.length() - 1);
-        }
-        return text.toString();
-    }
-
-    /** One message as 1 to 3 frames cut at random bytes (a cut may fall inside a UTF-8 character). */
-    private static byte[] fragmented(byte[] payload, Random random) {
-        int fragments = payload.length < 2 ? 1 : 1 + random.nextInt(3);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int at = 0;
-        for (int f = 0; f < fragments; f++) {
-            boolean last = f == fragments - 1;
-            int end = last ? payload.length : at + random.nextInt(payload.length - at + 1);
-            out.writeBytes(RawWsClient.maskedFrame(f == 0 ? 0x1 : 0x0, last, Arrays.copyOfRange(payload, at, end)));
-            at = end;
-        }
-        return out.toByteArray();
-    }
-
-    /** The bytes written in pieces of random sizes, each flushed: frames split and merged arbitrarily on the wire. */
-    private static void writeInPieces(RawWsClient client, byte[] bytes, Random random) throws Exception {
-        for (int at = 0; at < bytes.length; ) {
-            int n = Math.min(bytes.length - at, 1 + random.nextInt(random.nextBoolean() ? 8 : 4000));
-            client.writeRaw(bytes, at, n);
-            client.flush();
-            at += n;
         }
     }
 }

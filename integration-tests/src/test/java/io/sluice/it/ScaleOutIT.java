@@ -43,6 +43,8 @@ class ScaleOutIT {
     private static final List<String> NAMES = List.of("a", "b", "c");
     private static final List<String> KEYS = IntStream.range(0, 24).mapToObj(i -> "user%02d".formatted(i)).toList();
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** HAProxy needs three failed checks, 200 ms apart (about 1 s); a busy machine slows them (up to 2 s each). */
+    private static final Duration DRAIN_DELAY = Duration.ofSeconds(6);
     /** A per-connection program (the CGI variables of its session), greeting like the per-key workers, then cat. */
     private static final String WHO = "echo \"instance=$SLUICE_IT_INSTANCE pid=$$ key=-"
             + " client=$REMOTE_ADDR:$REMOTE_PORT to=$SERVER_NAME:$SERVER_PORT\"; cat";
@@ -164,17 +166,20 @@ class ScaleOutIT {
 
         stopping.process.terminate();
 
-        for (Session s : its) {
-            // Read and not answered: the drain waits for the goodbye, so the host stays up, not ready, meanwhile.
-            assertThat(s.client().readUntilClose().closeCode()).as(s.key()).isEqualTo(1001);
-        }
-        await().atMost(WAIT).until(() -> status(stopping.name).startsWith("DOWN"));
-        assertThat(stopping.process.process().isAlive()).as("still draining when HAProxy took it out").isTrue();
+        // admin.drain-delay: /readyz answers 503 while the host still serves its tunnels, so HAProxy takes it out
+        // and sends the keys' new sessions elsewhere before any of its tunnels gets 1001.
+        await().atMost(DRAIN_DELAY).until(() -> status(stopping.name).startsWith("DOWN"));
         assertThat(haproxy.output()).as("HAProxy took it out because /readyz answered 503")
                 .anyMatch(line -> line.contains("sluice/" + stopping.name + " is DOWN") && line.contains("503"));
         for (Session s : its) {
             assertThat(open(s.key()).instance()).as(s.key() + " moved").isNotEqualTo(stopping.name);
+            assertEchoes(s); // not closed yet: the drain delay runs
         }
+        for (Session s : its) {
+            // Read and not answered: the drain waits for the goodbye, so the host stays up, not ready, meanwhile.
+            assertThat(s.client().readUntilClose().closeCode()).as(s.key()).isEqualTo(1001);
+        }
+        assertThat(stopping.process.process().isAlive()).as("still draining after the 1001s").isTrue();
         for (Session s : others) {
             assertEchoes(s);
             Session again = open(s.key());
@@ -234,7 +239,7 @@ class ScaleOutIT {
                   runtime-dir: %s
                   graceful-shutdown-timeout: 5s
                   proxy-protocol: { accept: [127.0.0.1] }
-                admin: { bind: 127.0.0.1, port: %d }
+                admin: { bind: 127.0.0.1, port: %d, drain-delay: %ds }
                 wstunnel:
                   frame-type: binary
                   ping-interval: 0
@@ -252,7 +257,8 @@ class ScaleOutIT {
                       - bin-path: [/bin/sh, -c, '%s', %s]
                         instances: per-connection
                         bin-environment: { SLUICE_IT_INSTANCE: %s }
-                """.formatted(node.port, dir.resolve("run-" + node.name), node.adminPort, workers.python(worker),
+                """.formatted(node.port, dir.resolve("run-" + node.name), node.adminPort, DRAIN_DELAY.toSeconds(),
+                workers.python(worker),
                 node.name, WHO, workers.tag(), node.name));
         return SluiceProcess.start(JVM_OPTIONS, "run", "-c", config.toString());
     }

@@ -19,10 +19,13 @@ import io.sluice.tunnel.session.RefusalLog;
 import io.sluice.tunnel.session.SessionObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -32,6 +35,8 @@ import sun.misc.Signal;
  * drains). Used by the main thread only.
  */
 final class Operations {
+    private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
+
     private final SluiceConfig config;
     private final StatusSource spawner;
     private final Instant startedAt = Instant.now();
@@ -134,9 +139,23 @@ final class Operations {
         readiness.markListening();
     }
 
-    /** A shutdown begins: not ready from now on. */
+    /**
+     * A shutdown begins: not ready from now on. With {@code admin.drain-delay} everything is still served for that
+     * long, so a load balancer polling /readyz takes this Sluice out of rotation before its tunnels get CLOSE 1001.
+     * On the stopping thread, never an event loop.
+     */
     void draining() {
         readiness.markDraining();
+        Duration delay = config.admin() == null ? Duration.ZERO : config.admin().drainDelay();
+        if (delay.isZero()) {
+            return;
+        }
+        LOG.info("stopping: /readyz answers 503; still serving for admin.drain-delay {} before tunnels close", delay);
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a second signal or a forced stop: go on at once
+        }
     }
 
     /** Writes what the access log still holds, stops the admin listener; idempotent. */

@@ -54,6 +54,8 @@ public enum ConfigOption {
     ADMIN_BIND(Place.ADMIN, "bind", "IP address", "127.0.0.1", "address of the admin listener", true),
     ADMIN_PORT(Place.ADMIN, "port", "integer", "9090", "TCP port of the admin listener; 0 = any free port", true),
     ADMIN_TOKEN(Place.ADMIN, "token", "path", "none", "file holding the bearer token; required off loopback", true),
+    ADMIN_DRAIN_DELAY(Place.ADMIN, "drain-delay", "duration", "0",
+            "on stop, /readyz is 503 this long while everything is still served, then tunnels get 1001", true),
 
     ACCESS_LOG_PATH(Place.ACCESS_LOG, "path", "path or stdout", "stdout", "where lines go; reopened on SIGUSR1",
             true),

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -48,12 +49,15 @@ final class OperationsReader {
                 tokenFile = token == null ? null : tokenFile;
             }
         }
+        Duration drainDelay = f.has("drain-delay")
+                ? Values.duration(f.value("drain-delay"), f.pathOf("drain-delay"), problems) : Duration.ZERO;
         if (f.has("token") && token == null) {
             return null; // reported; checking the rest without the token would only add "token required"
         }
         try {
             AdminOptions options = new AdminOptions(bind == null ? AdminOptions.DEFAULT_BIND : bind,
-                    port == null ? AdminOptions.DEFAULT_PORT : port, tokenFile, token);
+                    port == null ? AdminOptions.DEFAULT_PORT : port, tokenFile, token,
+                    drainDelay == null ? Duration.ZERO : drainDelay);
             return problems.count() == before ? options : null;
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));

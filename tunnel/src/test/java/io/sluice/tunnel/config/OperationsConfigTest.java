@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +48,15 @@ class OperationsConfigTest {
 
         assertThat(config.admin()).isEqualTo(AdminOptions.loopback(AdminOptions.DEFAULT_PORT));
         assertThat(config.admin().hasToken()).isFalse();
+    }
+
+    @Test
+    void adminDrainDelayIsReadAsADuration() throws Exception {
+        SluiceConfig config = ConfigLoader.parse("admin: { port: 0, drain-delay: 1500ms }\n" + ROUTES,
+                dir.resolve("sluice.yaml"));
+
+        assertThat(config.admin().drainDelay()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(AdminOptions.loopback(0).drainDelay()).as("off by default").isZero();
     }
 
     @Test
