@@ -22,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(Evidence.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// The in-stall peak is the server's lifetime maximum, which a reset raises: the test that asserts it runs first.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackendStallIT {
     private static final long PUSHED = 64L << 20;
     /** The session's share: the backend channel's high water mark plus one 64 KiB read, plus Netty's bookkeeping. */
@@ -108,8 +112,12 @@ class BackendStallIT {
     private record Stalled(long sent, long peakPending, MemorySample growth, Duration endedAfterReset) {
     }
 
-    /** Pushes 64 MiB at the sink through {@code path} until the client is held back, then resets the client. */
-    private Stalled stallThenReset(String path) throws Exception {
+    /**
+     * Pushes 64 MiB at the sink through {@code path} until the client is held back, then resets the client. The
+     * backend-pending peak is the server's lifetime maximum, which a reset raises (the kernel's buffered bytes are read
+     * at the close): only the first stall of the class can assert it ({@code firstStall}).
+     */
+    private Stalled stallThenReset(String path, boolean firstStall) throws Exception {
         MemorySample before = MemoryProbe.sample();
         AtomicLong sent = new AtomicLong();
         RawWsClient client = new RawWsClient(sluice.address());
@@ -124,7 +132,9 @@ class BackendStallIT {
 
             assertThat(sent.get()).as("the client is held back, not Sluice filled").isLessThan(PUSHED / 4);
             peak = sluice.server().stats().peakBackendPendingBytes();
-            assertThat(peak).isLessThanOrEqualTo(PENDING_BOUND);
+            if (firstStall) {
+                assertThat(peak).isLessThanOrEqualTo(PENDING_BOUND);
+            }
             assertThat(stalled.heapAfterGc()).isLessThan(HEAP_BOUND);
             assertThat(stalled.direct()).isLessThan(DIRECT_BOUND);
             client.socket().setSoLinger(true, 0); // close = reset, whatever is unsent
@@ -142,10 +152,11 @@ class BackendStallIT {
     }
 
     @Test
+    @Order(1)
     @ReliabilityCase(id = "fault.backend-stall.memory", family = CaseFamily.FAULT,
             title = "a backend that accepts and never reads, 64 MiB pushed at it; then the client resets")
     void aStalledBackendHoldsTheSessionAtTheWaterMarkAndAClientResetEndsIt(Observed observed) throws Exception {
-        Stalled stalled = stallThenReset("/watched");
+        Stalled stalled = stallThenReset("/watched", true);
         assertThat(stalled.endedAfterReset()).as("the next PING finds the reset; then the backend's share is"
                 + " dropped at graceful-shutdown-timeout").isLessThan(CLOSE_BOUND.plusSeconds(1 + 2));
 
@@ -175,17 +186,21 @@ class BackendStallIT {
      * not drain, forever for one that never reads.
      */
     @Test
-    @Disabled("defect: with ping-interval 0 a client reset is not noticed while backpressure pauses reading the client"
-            + " (session and backend connection kept until the backend drains)")
+    @Order(3)
     @ReliabilityCase(id = "fault.backend-stall.reset-without-pings", family = CaseFamily.FAULT,
             title = "a client reset while a never-reading backend holds it back, pings off")
     void aClientResetIsNoticedWhileBackpressurePausesReadingEvenWithPingsOff(Observed observed) throws Exception {
-        Stalled stalled = stallThenReset("/quiet");
+        Stalled stalled = stallThenReset("/quiet", false);
         assertThat(stalled.endedAfterReset()).isLessThan(CLOSE_BOUND.plusSeconds(2));
-        observed.outcome("the reset ended the session without a PING to find it.");
+        observed.outcome("the reset ended the session without a PING to find it: a session whose client is not read"
+                + " looks at the socket's pending error once a second.")
+                .bound("fixed (SessionRelay.PAUSED_CHECK)", "a reset client that is not being read is found within 1 s,"
+                        + " pings or not")
+                .measured("session ended after the reset", stalled.endedAfterReset().toMillis() + " ms");
     }
 
     @Test
+    @Order(2)
     @ReliabilityCase(id = "fault.backend-stall.client-close", family = CaseFamily.FAULT,
             title = "the client sends CLOSE behind data a never-reading backend holds up")
     void aClientCloseStuckBehindAStalledBackendEndsAtPongTimeout(Observed observed) throws Exception {

@@ -34,6 +34,8 @@ final class SessionRelay {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRelay.class);
     /** Every session of a route whose program writes long lines would log this: one WARN per 10 s. */
     private static final LogThrottle LINE_TOO_LONG_LOG = new LogThrottle(TimeUnit.SECONDS.toNanos(10));
+    /** How often a session whose client is not read looks for a reset of the client's connection. */
+    static final Duration PAUSED_CHECK = Duration.ofSeconds(1);
 
     private final TunnelSession session;
     private final Channel client;
@@ -51,6 +53,8 @@ final class SessionRelay {
     private long peakClientPending;
     private long peakBackendPending;
     private boolean released;
+    /** A check of a paused client's socket is scheduled ({@link #watchPausedClient}). */
+    private boolean pausedCheckScheduled;
 
     SessionRelay(TunnelSession session, Channel client, TunnelStats stats) {
         this.session = session;
@@ -161,7 +165,38 @@ final class SessionRelay {
     private void readClientIfBothWritable() {
         if (backend.isWritable() && client.isWritable()) {
             client.read();
+        } else {
+            watchPausedClient();
         }
+    }
+
+    /**
+     * While the client is not read, the kernel's news of a reset stays unread too (an edge-triggered EPOLLERR that
+     * Netty drops while reads are paused), and without PINGs nothing else would find it: the session and its backend
+     * connection would be kept until the backend drains, forever for one that never reads. So a paused session
+     * looks at the client socket's pending error once a {@link #PAUSED_CHECK}, without reading; one check is
+     * scheduled at a time, and it stops by itself once reading resumes or the session ends.
+     */
+    private void watchPausedClient() {
+        if (pausedCheckScheduled || !ClientSocketError.canCheck(client)) {
+            return;
+        }
+        pausedCheckScheduled = true;
+        client.eventLoop().schedule(this::checkPausedClient, PAUSED_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void checkPausedClient() {
+        pausedCheckScheduled = false;
+        if (!open() || !client.isActive() || backend.isWritable() && client.isWritable()) {
+            return;
+        }
+        String error = ClientSocketError.pending(client);
+        if (error != null) {
+            LOG.debug("session {}: client socket failed while not read ({}); closing it", session.id(), error);
+            client.close();
+            return;
+        }
+        watchPausedClient();
     }
 
     /** Backend bytes (owned): made into messages for the client, sent as far as the client is writable. */
