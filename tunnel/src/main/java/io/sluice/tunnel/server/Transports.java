@@ -8,7 +8,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -78,7 +77,8 @@ public final class Transports {
     /**
      * Turns on TCP keepalive for accepted connections: the first probe after {@code idle} without a packet from the
      * client, then one every {@code idle}, and the connection fails after
-     * {@link ServerOptions#TCP_KEEPALIVE_PROBES} unanswered ones. Zero leaves keepalive off.
+     * {@link ServerOptions#TCP_KEEPALIVE_PROBES} unanswered ones. Zero leaves keepalive off. A native listener gets
+     * them itself and its connections inherit them ({@link ListenerKeepalive}); NIO sets them on each connection.
      */
     public static void keepAlive(ServerBootstrap bootstrap, Duration idle) {
         if (idle.isZero()) {
@@ -86,16 +86,14 @@ public final class Transports {
         }
         int seconds = Math.toIntExact(idle.getSeconds());
         int probes = ServerOptions.TCP_KEEPALIVE_PROBES;
-        bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
-        if (EPOLL) {
-            bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, seconds)
-                    .childOption(EpollChannelOption.TCP_KEEPINTVL, seconds)
-                    .childOption(EpollChannelOption.TCP_KEEPCNT, probes);
-        } else {
-            bootstrap.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds)
-                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), seconds)
-                    .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), probes);
+        if (ListenerKeepalive.applies(serverChannel())) {
+            bootstrap.handler(new ListenerKeepalive(seconds, probes));
+            return;
         }
+        bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds)
+                .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), seconds)
+                .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), probes);
     }
 
     /** The listening TCP channel class. */

@@ -48,7 +48,6 @@ public final class TunnelServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup backends = new DefaultChannelGroup("sluice-backends", GlobalEventExecutor.INSTANCE);
     private State state = State.NEW;
-    private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
     /** What connections use now: set by start, replaced as a whole by each reload; read by every new request. */
@@ -89,14 +88,14 @@ public final class TunnelServer implements AutoCloseable {
         context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
                 new SocketBackendConnector(backends), stats,
                 new ConnectionCap(config.server().maxConnections()), tls);
-        bossGroup = Transports.newGroup(1, "sluice-accept");
         workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
+                .group(workerGroup, workerGroup)
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // No TCP_NODELAY option: Netty's socket channels turn it on themselves, a second setsockopt per
+                // connection would only repeat it.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new TunnelInitializer(() -> context, clients));
         Transports.keepAlive(bootstrap, config.server().tcpKeepalive());
@@ -229,9 +228,6 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     private void shutDownLoops() {
-        if (bossGroup != null) {
-            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        }
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

@@ -5,11 +5,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.tunnel.frame.BackendMessages;
 import io.sluice.tunnel.frame.InvalidBackendTextException;
 import io.sluice.tunnel.frame.InvalidBase64Exception;
@@ -289,7 +289,7 @@ final class SessionRelay {
             if (clientInitiated || !f.isSuccess()) {
                 client.close(); // the close handshake is complete: the server closes TCP first (RFC 6455 7.1.1)
             } else {
-                client.eventLoop().schedule(() -> client.close(), linger.toMillis(), TimeUnit.MILLISECONDS);
+                closeAfter(client, linger);
                 client.read();
             }
         });
@@ -336,7 +336,7 @@ final class SessionRelay {
         if (!backend.isActive()) {
             return;
         }
-        if (mode == CloseReason.Backend.CLOSE || !(backend instanceof DuplexChannel duplex)) {
+        if (mode == CloseReason.Backend.CLOSE || !BackendEof.possible(backend)) {
             backend.close();
             return;
         }
@@ -346,10 +346,21 @@ final class SessionRelay {
                 backend.close();
                 return;
             }
-            duplex.shutdownOutput();
-            backend.eventLoop().schedule(() -> backend.close(), linger.toMillis(), TimeUnit.MILLISECONDS);
+            BackendEof.send(backend);
+            closeAfter(backend, linger);
             backend.read();
         });
+    }
+
+    /**
+     * Closes {@code channel} after {@code linger} unless its peer ends it first; the timer goes with the channel, so
+     * a loop's timer queue holds only sessions still waiting (at session churn, timers left to fire made every
+     * timer operation of the loop slower).
+     */
+    private static void closeAfter(Channel channel, Duration linger) {
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> channel.close(), linger.toMillis(),
+                TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> timer.cancel(false));
     }
 
     /** Releases carried bytes once, when the session is CLOSED. */
