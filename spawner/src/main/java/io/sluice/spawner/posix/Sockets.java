@@ -25,11 +25,6 @@ public final class Sockets {
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOL_SOCKET = 1;
     private static final int SO_REUSEADDR = 2;
-    private static final int SO_KEEPALIVE = 9;
-    private static final int IPPROTO_TCP = 6;
-    private static final int TCP_KEEPIDLE = 4;
-    private static final int TCP_KEEPINTVL = 5;
-    private static final int TCP_KEEPCNT = 6;
     private static final int SUN_PATH_MAX = 108;
 
     private Sockets() {
@@ -94,19 +89,5 @@ public final class Sockets {
         IntByReference length = new IntByReference(128);
         check(LIBC.getsockname(fd, address, length), "getsockname");
         return Short.toUnsignedInt(Short.reverseBytes(address.getShort(2)));
-    }
-
-    /**
-     * TCP keepalive on {@code fd}: the first probe after {@code idleSeconds} without a packet, then one every
-     * {@code intervalSeconds}, failing after {@code probes} unanswered ones. On a listening socket Linux copies these
-     * to every connection it accepts.
-     */
-    public static void keepAlive(int fd, int idleSeconds, int intervalSeconds, int probes) throws NativeCallException {
-        check(LIBC.setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, new IntByReference(1), 4), "setsockopt SO_KEEPALIVE");
-        check(LIBC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, new IntByReference(idleSeconds), 4),
-                "setsockopt TCP_KEEPIDLE");
-        check(LIBC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, new IntByReference(intervalSeconds), 4),
-                "setsockopt TCP_KEEPINTVL");
-        check(LIBC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, new IntByReference(probes), 4), "setsockopt TCP_KEEPCNT");
     }
 }

@@ -18,6 +18,7 @@ import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.config.RouteSpec;
@@ -77,8 +78,9 @@ public final class Transports {
     /**
      * Turns on TCP keepalive for accepted connections: the first probe after {@code idle} without a packet from the
      * client, then one every {@code idle}, and the connection fails after
-     * {@link ServerOptions#TCP_KEEPALIVE_PROBES} unanswered ones. Zero leaves keepalive off. A native listener gets
-     * them itself and its connections inherit them ({@link ListenerKeepalive}); NIO sets them on each connection.
+     * {@link ServerOptions#TCP_KEEPALIVE_PROBES} unanswered ones. Zero leaves keepalive off. On epoll they are set on
+     * the listening socket, once: Linux copies a listener's keepalive settings to every connection it accepts, which
+     * saves four setsockopt calls per connection. NIO can only set them on each connection.
      */
     public static void keepAlive(ServerBootstrap bootstrap, Duration idle) {
         if (idle.isZero()) {
@@ -86,14 +88,25 @@ public final class Transports {
         }
         int seconds = Math.toIntExact(idle.getSeconds());
         int probes = ServerOptions.TCP_KEEPALIVE_PROBES;
-        if (ListenerKeepalive.applies(serverChannel())) {
-            bootstrap.handler(new ListenerKeepalive(seconds, probes));
+        if (EPOLL) {
+            bootstrap.option(ListenerKeepalive.SO_KEEPALIVE, 1)
+                    .option(ListenerKeepalive.TCP_KEEPIDLE, seconds)
+                    .option(ListenerKeepalive.TCP_KEEPINTVL, seconds)
+                    .option(ListenerKeepalive.TCP_KEEPCNT, probes);
             return;
         }
         bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds)
                 .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), seconds)
                 .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), probes);
+    }
+
+    /** The keepalive options as plain setsockopt calls, which a native listening socket takes (Linux numbers). */
+    private static final class ListenerKeepalive {
+        static final IntegerUnixChannelOption SO_KEEPALIVE = new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
+        static final IntegerUnixChannelOption TCP_KEEPIDLE = new IntegerUnixChannelOption("TCP_KEEPIDLE", 6, 4);
+        static final IntegerUnixChannelOption TCP_KEEPINTVL = new IntegerUnixChannelOption("TCP_KEEPINTVL", 6, 5);
+        static final IntegerUnixChannelOption TCP_KEEPCNT = new IntegerUnixChannelOption("TCP_KEEPCNT", 6, 6);
     }
 
     /** The listening TCP channel class. */
