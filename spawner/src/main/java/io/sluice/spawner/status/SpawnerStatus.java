@@ -31,7 +31,16 @@ public record SpawnerStatus(List<BackendStatus> backends) {
     /** The worker of {@code route}'s backend {@code backend} that listens on {@code address} (as described). */
     public Optional<WorkerStatus> workerAt(String route, String backend, String address) {
         Objects.requireNonNull(address, "address");
-        return backends.stream().filter(b -> b.route().equals(route) && b.name().equals(backend))
-                .flatMap(b -> b.workers().stream()).filter(w -> w.address().equals(address)).findFirst();
+        // Plain loops: this runs for every new session (the tunnel names each session's worker).
+        for (BackendStatus b : backends) {
+            if (b.route().equals(route) && b.name().equals(backend)) {
+                for (WorkerStatus w : b.workers()) {
+                    if (w.address().equals(address)) {
+                        return Optional.of(w);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 }
