@@ -12,7 +12,7 @@ import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.session.BackendConnector;
 
 /**
- * Connects to a lease's unix or TCP address with the transport from {@link Transports}, on the client channel's
+ * Connects to a lease's unix or TCP address with the server's {@link Transport}, on the client channel's
  * own event loop (no cross-thread hand-off), AUTO_READ off, explicit water marks, {@code connect-timeout} per try; a
  * per-connection program's lease goes to {@link StdioBackendConnector} instead.
  * Thread-safe; every backend channel joins {@code backends} so a forced stop can close them. Call on the client's
@@ -20,10 +20,13 @@ import io.sluice.tunnel.session.BackendConnector;
  */
 final class SocketBackendConnector implements BackendConnector {
     private final ChannelGroup backends;
+    private final Transport transport;
     private final StdioBackendConnector programs;
 
-    SocketBackendConnector(ChannelGroup backends) {
+    /** {@code transport} is the client channels' own: a backend channel registers on its client's event loop. */
+    SocketBackendConnector(ChannelGroup backends, Transport transport) {
         this.backends = backends;
+        this.transport = transport;
         this.programs = new StdioBackendConnector(backends);
     }
 
@@ -36,7 +39,7 @@ final class SocketBackendConnector implements BackendConnector {
         long timeoutMs = lease.connectTimeout().toMillis();
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
-                .channel(Transports.backendChannel(address))
+                .channel(transport.backendChannel(address))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TunnelServer.WATER_MARK)
                 // 0 = no bound of our own (the OS still gives up eventually).
@@ -45,7 +48,7 @@ final class SocketBackendConnector implements BackendConnector {
         if (address instanceof BackendAddress.Tcp) {
             bootstrap.option(ChannelOption.TCP_NODELAY, true);
         }
-        ChannelFuture future = bootstrap.connect(Transports.socketAddress(address));
+        ChannelFuture future = bootstrap.connect(transport.socketAddress(address));
         Channel channel = future.channel();
         if (future.isDone() && !future.isSuccess() && !channel.isRegistered()) {
             // The socket could not even be created (socket() failed: EMFILE, ENFILE, ENOBUFS): Netty hands back a
