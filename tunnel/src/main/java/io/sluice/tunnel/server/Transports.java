@@ -23,10 +23,10 @@ public final class Transports {
 
     /** The decision: the transport, and what {@code auto} passed over on the way (null when nothing). */
     public record Choice(Transport transport, String passedOver) {
-        /** For the log: "epoll", or "nio (auto passed over epoll: not available here: ...)". */
+        /** For the log: "epoll transport", or "nio transport; auto passed over epoll (not available here: ...)". */
         public String describe() {
-            return passedOver == null ? transport.configName()
-                    : "%s (auto passed over %s)".formatted(transport.configName(), passedOver);
+            return passedOver == null ? transport.configName() + " transport"
+                    : "%s transport; auto passed over %s".formatted(transport.configName(), passedOver);
         }
     }
 
@@ -60,7 +60,7 @@ public final class Transports {
         List<String> passedOver = new ArrayList<>();
         for (Transport candidate : AUTO_ORDER) {
             if (programRoute != null && !candidate.adoptsProgramFds()) {
-                passedOver.add("%s: it cannot run route %s's per-connection programs".formatted(
+                passedOver.add("%s (it cannot run route %s's per-connection programs)".formatted(
                         candidate.configName(), programRoute));
                 continue;
             }
@@ -68,7 +68,7 @@ public final class Transports {
             if (cause == null) {
                 return new Choice(candidate, passedOver.isEmpty() ? null : String.join("; ", passedOver));
             }
-            passedOver.add("%s: not available here: %s".formatted(candidate.configName(), describe(cause)));
+            passedOver.add("%s (not available here: %s)".formatted(candidate.configName(), describe(cause)));
         }
         throw new IOException(("route %s: instances: per-connection needs Netty's native epoll transport (Linux), "
                 + "which is not available here (%s)").formatted(programRoute,

@@ -113,7 +113,7 @@ public final class TunnelServer implements AutoCloseable {
         }
         state = State.RUNNING;
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("listening on {}://{}:{} ({} transport)", config.server().scheme(), bound.getHostString(),
+        LOG.info("listening on {}://{}:{} ({})", config.server().scheme(), bound.getHostString(),
                 bound.getPort(), choice.describe());
         return bound;
     }

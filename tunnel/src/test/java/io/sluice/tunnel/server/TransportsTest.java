@@ -45,7 +45,7 @@ class TransportsTest {
         Transports.Choice choice = Transports.choose(config(TransportPreference.AUTO), everything());
         assertThat(choice.transport()).isEqualTo(Transports.AUTO_ORDER.get(0));
         assertThat(choice.passedOver()).isNull();
-        assertThat(choice.describe()).isEqualTo(Transports.AUTO_ORDER.get(0).configName());
+        assertThat(choice.describe()).isEqualTo(Transports.AUTO_ORDER.get(0).configName() + " transport");
     }
 
     @Test
@@ -55,9 +55,9 @@ class TransportsTest {
                 t -> native2.contains(t) ? DISABLED : null);
 
         assertThat(choice.transport()).isEqualTo(Transport.NIO);
-        assertThat(choice.describe()).startsWith("nio (auto passed over ")
-                .contains("epoll: not available here: failed to create io_uring ring fd: Operation not permitted")
-                .contains("io_uring: not available here: ");
+        assertThat(choice.describe()).startsWith("nio transport; auto passed over ")
+                .contains("epoll (not available here: failed to create io_uring ring fd: Operation not permitted)")
+                .contains("io_uring (not available here: ");
     }
 
     @Test
@@ -74,7 +74,7 @@ class TransportsTest {
         Transports.Choice choice = Transports.choose(config, everything());
         assertThat(choice.transport()).isEqualTo(Transport.EPOLL);
         if (Transports.AUTO_ORDER.get(0) != Transport.EPOLL) {
-            assertThat(choice.passedOver()).contains("it cannot run route /count/'s per-connection programs");
+            assertThat(choice.passedOver()).contains("(it cannot run route /count/'s per-connection programs)");
         }
         assertThatThrownBy(() -> Transports.choose(config, without(Transport.EPOLL)))
                 .isInstanceOf(IOException.class)
