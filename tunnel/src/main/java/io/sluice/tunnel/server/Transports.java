@@ -16,10 +16,12 @@ import java.util.function.Function;
  */
 public final class Transports {
     /**
-     * What {@code auto} tries, best first. Epoll before io_uring: on the interleaved benchmark io_uring was not faster
-     * on any case (docs/performance.md, "io_uring transport").
+     * What {@code auto} tries, best first. Not io_uring: in interleaved A/B runs of the benchmark it relayed no
+     * ping-pong or stream case faster than epoll and spent more CPU per message on some, it won only the warm churn
+     * case on a busy machine (docs/performance.md, "io_uring transport"), and it cannot run per-connection programs.
+     * Where epoll does not load, io_uring does not either (both are Netty's Linux x86-64 natives).
      */
-    static final List<Transport> AUTO_ORDER = List.of(Transport.EPOLL, Transport.IO_URING, Transport.NIO);
+    static final List<Transport> AUTO_ORDER = List.of(Transport.EPOLL, Transport.NIO);
 
     /** The decision: the transport, and what {@code auto} passed over on the way (null when nothing). */
     public record Choice(Transport transport, String passedOver) {

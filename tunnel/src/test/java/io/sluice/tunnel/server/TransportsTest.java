@@ -49,21 +49,24 @@ class TransportsTest {
     }
 
     @Test
-    void autoFallsBackWhenTheBetterTransportsDoNotLoadAndSaysWhy() throws IOException {
-        Set<Transport> native2 = Set.of(Transport.EPOLL, Transport.IO_URING);
+    void autoFallsBackToNioWhereNoNativeTransportLoadsAndSaysWhy() throws IOException {
+        Set<Transport> natives = Set.of(Transport.EPOLL, Transport.IO_URING);
         Transports.Choice choice = Transports.choose(config(TransportPreference.AUTO),
-                t -> native2.contains(t) ? DISABLED : null);
+                t -> natives.contains(t) ? DISABLED : null);
 
         assertThat(choice.transport()).isEqualTo(Transport.NIO);
-        assertThat(choice.describe()).startsWith("nio transport; auto passed over ")
-                .contains("epoll (not available here: failed to create io_uring ring fd: Operation not permitted)")
-                .contains("io_uring (not available here: ");
+        assertThat(choice.describe()).isEqualTo("nio transport; auto passed over epoll (not available here: failed "
+                + "to create io_uring ring fd: Operation not permitted)");
     }
 
+    /** io_uring measured no faster than epoll (docs/performance.md), so auto does not pick it, loaded or not. */
     @Test
-    void autoWithoutIoUringTakesEpoll() throws IOException {
+    void autoIsEpollWhereItLoadsWhateverIoUringDoes() throws IOException {
+        assertThat(Transports.choose(config(TransportPreference.AUTO), everything()).transport())
+                .isEqualTo(Transport.EPOLL);
         Transports.Choice choice = Transports.choose(config(TransportPreference.AUTO), without(Transport.IO_URING));
         assertThat(choice.transport()).isEqualTo(Transport.EPOLL);
+        assertThat(choice.passedOver()).isNull();
     }
 
     @Test
@@ -73,9 +76,6 @@ class TransportsTest {
 
         Transports.Choice choice = Transports.choose(config, everything());
         assertThat(choice.transport()).isEqualTo(Transport.EPOLL);
-        if (Transports.AUTO_ORDER.get(0) != Transport.EPOLL) {
-            assertThat(choice.passedOver()).contains("(it cannot run route /count/'s per-connection programs)");
-        }
         assertThatThrownBy(() -> Transports.choose(config, without(Transport.EPOLL)))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("route /count/: instances: per-connection needs Netty's native epoll "
