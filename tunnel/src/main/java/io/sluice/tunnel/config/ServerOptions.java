@@ -131,8 +131,9 @@ public record ServerOptions(
     /**
      * These options with the listener-level ones of {@code running}, which a reload cannot change while the listener
      * is bound: {@code bind}, {@code port}, {@code runtime-dir}, {@code io-threads}, {@code max-connections},
-     * {@code tcp-keepalive}, {@code transport}, and whether there is TLS at all (its files are this configuration's whenever both have
-     * it). See {@code ConfigChange}. {@code proxy-protocol} is this configuration's: a reload may change the balancers.
+     * {@code tcp-keepalive}, {@code transport}, and whether there is TLS at all (its files are this configuration's
+     * whenever both have it). See {@code ConfigChange}. {@code proxy-protocol} is this configuration's: a reload may
+     * change the balancers.
      */
     public ServerOptions withListenerOf(ServerOptions running) {
         TlsOptions keptTls = (tls == null) == (running.tls == null) ? tls : running.tls;

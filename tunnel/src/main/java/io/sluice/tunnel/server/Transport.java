@@ -113,7 +113,8 @@ public enum Transport {
      */
     public SocketAddress socketAddress(BackendAddress address) {
         if (address instanceof BackendAddress.UnixPath unix) {
-            return this == NIO ? UnixDomainSocketAddress.of(unix.path()) : new DomainSocketAddress(unix.path().toString());
+            return this == NIO ? UnixDomainSocketAddress.of(unix.path())
+                    : new DomainSocketAddress(unix.path().toString());
         }
         BackendAddress.Tcp tcp = (BackendAddress.Tcp) address;
         // Unresolved: the Bootstrap's resolver does the lookup, not the caller's thread up front.
