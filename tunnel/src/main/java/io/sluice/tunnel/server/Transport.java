@@ -28,6 +28,7 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.config.ServerOptions;
+import io.sluice.tunnel.config.TransportPreference;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -69,10 +70,10 @@ public enum Transport {
      * Whether a per-connection program's stdin/stdout fd can be adopted as a channel on this transport's loops: only
      * epoll's. NIO cannot wrap an fd at all; Netty's io_uring domain-socket channel can only internally (its fd
      * constructor is not public in 4.2), and a pseudo-terminal master is no socket for any of them ({@code PtyChannel}
-     * is an epoll handle).
+     * is an epoll handle). The rule is the configuration's ({@link TransportPreference#adoptsProgramFds}).
      */
     public boolean adoptsProgramFds() {
-        return this == EPOLL;
+        return TransportPreference.valueOf(name()).adoptsProgramFds();
     }
 
     /** An event-loop group of this transport; {@code threads} 0 means Netty's default (2 x cores). */
