@@ -11,6 +11,7 @@
 #   BENCH_ROUNDS [1] rounds of the closed-loop cases; the report takes each case's median run
 #   BENCH_REPEAT_SERVERS ["lighttpd sluice"] the servers that rounds 2.. repeat (the pair the targets compare)
 #   BENCH_SKIP_INSTALL [0] BENCH_SKIP_BUILD [0] SLUICE_JAR [tunnel/target/sluice.jar] SLUICE_JAVA_OPTS []
+#   BENCH_SLUICE_TRANSPORT [] server.transport of "sluice" (auto, epoll, io_uring, nio); empty = not written (auto)
 #   LOADGEN_JAVA_OPTS [-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled]
 #   BENCH_CHURN_SERVERS ["lighttpd sluice sluice-perconn websocketd"] servers that get the session-churn cases (churn-cold on a
 #     fresh server, then churn-Nx64 after the matrix); BENCH_CHURN_CONNS [8] slots; BENCH_CHURN_COLD [5] seconds;
@@ -44,6 +45,7 @@ CHURN_CONNS=${BENCH_CHURN_CONNS:-8}
 CHURN_COLD=${BENCH_CHURN_COLD:-5}
 CHURN_WARMUP=${BENCH_CHURN_WARMUP:-10}
 SLUICE_PER_CONNECTION=${BENCH_SLUICE_PER_CONNECTION:-1}
+SLUICE_TRANSPORT=${BENCH_SLUICE_TRANSPORT:-}
 ROUND=1
 PHASE=matrix   # cold: a fresh server runs only churn-cold; matrix: the cases below (bench_* call run_cases)
 LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
@@ -257,7 +259,7 @@ CONF
 bench_sluice() {
     [[ -f $SLUICE_JAR ]] || { skip sluice "no $SLUICE_JAR (the tunnel does not build yet)"; return; }
     cat >"$WORK/sluice.yaml" <<CONF
-server: { bind: 127.0.0.1, port: 8081, max-connections: 20000, runtime-dir: $WORK/sluice-run }
+server: { bind: 127.0.0.1, port: 8081, max-connections: 20000, runtime-dir: $WORK/sluice-run${SLUICE_TRANSPORT:+, transport: $SLUICE_TRANSPORT} }
 wstunnel:
   frame-type: binary
   ping-interval: 0
@@ -362,10 +364,12 @@ main() {
             --arg java "$(java -version 2>&1 | head -1)" \
             --arg duration "$DURATION" --arg window "$WINDOW" --arg idle "$IDLE_CONNS" --arg threads "$THREADS" \
             --arg spawn "$SLUICE_SPAWN" --arg swarm "$SERVER_WARMUP" --arg rounds "$ROUNDS" \
+            --arg transport "$SLUICE_TRANSPORT" \
             '{meta:true, stamp:$stamp, cpu:$cpu, cores:$cores, kernel:$kernel, loadavg_start:$load,
               lighttpd:$lighttpd, websocketd:$websocketd, websockify:$websockify, java:$java,
               duration_s:$duration, window:$window, idle_conns:$idle, loadgen_threads:$threads,
-              sluice_spawn:($spawn == "1"), server_warmup_s:$swarm, rounds:($rounds | tonumber)}'
+              sluice_spawn:($spawn == "1"), server_warmup_s:$swarm, rounds:($rounds | tonumber),
+              sluice_transport:(if $transport == "" then "auto" else $transport end)}'
     } >>"$JSONL"
     local server
     for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do

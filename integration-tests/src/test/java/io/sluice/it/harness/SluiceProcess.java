@@ -86,6 +86,17 @@ public final class SluiceProcess implements AutoCloseable {
         return new SluiceProcess(command);
     }
 
+    /**
+     * As {@link #start}, through {@code wrapper} (a program that prepares the process and then executes the rest of
+     * its command line in its own place, so the pid is still Sluice's).
+     */
+    public static SluiceProcess startWrapped(List<String> wrapper, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(javaCommand(jvmOptions, args));
+        return new SluiceProcess(command);
+    }
+
     private static List<String> javaCommand(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));

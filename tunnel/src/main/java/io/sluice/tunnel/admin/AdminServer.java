@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.sluice.tunnel.config.AdminOptions;
+import io.sluice.tunnel.server.Transport;
 import io.sluice.tunnel.server.Transports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -74,10 +75,11 @@ public final class AdminServer implements AutoCloseable {
         Map<String, AdminEndpoint> table = Map.copyOf(endpoints);
         Map<String, AdminAction> posts = Map.copyOf(actions);
         BearerToken token = options.hasToken() ? new BearerToken(options.token()) : null;
-        group = Transports.newGroup(1, "sluice-admin");
+        Transport transport = Transports.forAdmin();
+        group = transport.newGroup(1, "sluice-admin");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(Transports.serverChannel())
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

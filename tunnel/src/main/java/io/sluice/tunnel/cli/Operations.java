@@ -14,7 +14,6 @@ import io.sluice.tunnel.json.JsonWriter;
 import io.sluice.tunnel.metrics.Scrape;
 import io.sluice.tunnel.metrics.SluiceMetrics;
 import io.sluice.tunnel.server.TunnelServer;
-import io.sluice.tunnel.server.Transports;
 import io.sluice.tunnel.session.RefusalLog;
 import io.sluice.tunnel.session.SessionObserver;
 import java.io.IOException;
@@ -76,13 +75,16 @@ final class Operations {
         return SessionObserver.all(observers.toArray(SessionObserver[]::new));
     }
 
-    /** The tunnel server is made: its live counters feed /status and the metrics. Before {@link #start()}. */
-    void attach(TunnelServer server) {
+    /**
+     * The tunnel server is made: its live counters feed /status and the metrics, which also name the server's
+     * {@code transport}. Before {@link #start()}.
+     */
+    void attach(TunnelServer server, String transport) {
         if (admin == null) {
             return;
         }
         InstanceFacts facts = new InstanceFacts(SluiceVersion.number(), ProcessHandle.current().pid(), startedAt,
-                config.file() == null ? null : config.file().toAbsolutePath(), Transports.name());
+                config.file() == null ? null : config.file().toAbsolutePath(), transport);
         status = new StatusEndpoint(config, facts, readiness, server.stats(), spawner);
         admin.add("/status", status);
         StatusPage.addTo(admin);

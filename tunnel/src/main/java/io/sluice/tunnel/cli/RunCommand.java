@@ -7,6 +7,7 @@ import io.sluice.tunnel.config.ConfigException;
 import io.sluice.tunnel.config.ConfigLoader;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.server.Transports;
 import io.sluice.tunnel.server.TunnelServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,11 +46,18 @@ final class RunCommand implements Callable<Integer> {
             return SluiceMain.EXIT_CONFIG;
         }
         LogLevels.apply(loaded.debug());
+        Transports.Choice transport;
+        try {
+            transport = Transports.choose(loaded); // before any worker starts; the server decides the same at start
+        } catch (IOException e) {
+            log.error("cannot start: {}", e.getMessage());
+            return SluiceMain.EXIT_RUNTIME;
+        }
         List<BackendGroup> groups = loaded.routes().stream().map(RouteSpec::backends).toList();
         Supervisor supervisor = new Supervisor(groups, MonotonicClock.startingNow(), loaded.server().runtimeDir());
         Operations operations = new Operations(loaded, supervisor.status());
         TunnelServer server = new TunnelServer(loaded, supervisor.registry(), operations.sessionObserver());
-        operations.attach(server);
+        operations.attach(server, transport.transport().configName());
         StopSequence stopAll = StopSequence.forRun(operations::draining, server::stop, supervisor::stop,
                 operations::stop);
         Reloader reloader = new Reloader(loaded, supervisor, server, operations::reloaded);

@@ -1,5 +1,6 @@
 package io.sluice.tunnel.config;
 
+import io.sluice.spawner.spec.InvalidOptionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,8 +13,8 @@ import java.util.stream.Collectors;
  * config order; the settings a reload cannot change while Sluice runs ({@code refused}, each a sentence naming the
  * option, both values and "restart needed"), and the configuration to apply: the loaded one with those settings kept
  * at their running values. A changed {@code server.runtime-dir} blocks the whole reload ({@code blocker}): it holds the
- * lock and the ledger of the running workers, and the new routes' generated socket paths were resolved inside it.
- * Immutable; pure.
+ * lock and the ledger of the running workers, and the new routes' generated socket paths were resolved inside it; so
+ * does a per-connection route the running {@code server.transport} cannot run. Immutable; pure.
  */
 public record ConfigChange(
         List<String> added,
@@ -53,6 +54,7 @@ public record ConfigChange(
         refuse(refused, "server.max-connections", was, now, ServerOptions::maxConnections);
         refuse(refused, "server.tcp-keepalive", was, now, server -> Durations.format(server.tcpKeepalive()));
         refuse(refused, "server.tls", was, now, server -> server.tls() == null ? "off" : "on");
+        refuse(refused, "server.transport", was, now, server -> server.transport().configName());
         refuse(refused, "admin", running, loaded, config -> config.admin() == null ? "off" : describe(config.admin()));
         refuse(refused, "access-log", running, loaded, config -> config.accessLog() == null ? "off"
                 : config.accessLog().file() + " (" + config.accessLog().format() + ")");
@@ -60,8 +62,17 @@ public record ConfigChange(
                 : ("server.runtime-dir changed from %s to %s: it holds the lock and the process ledger of the running "
                         + "workers, so a reload cannot move it; change it back, or restart Sluice")
                         .formatted(was.runtimeDir(), now.runtimeDir());
-        SluiceConfig applied = new SluiceConfig(loaded.file(), now.withListenerOf(was), loaded.debug(),
-                loaded.mapExtensions(), loaded.routes(), running.admin(), running.accessLog());
+        SluiceConfig applied;
+        try {
+            applied = new SluiceConfig(loaded.file(), now.withListenerOf(was), loaded.debug(),
+                    loaded.mapExtensions(), loaded.routes(), running.admin(), running.accessLog());
+        } catch (InvalidOptionException e) {
+            // The loaded routes are fine on the loaded transport but not on the running one (a per-connection route
+            // while io_uring or nio runs): nothing of it can be applied.
+            applied = running;
+            blocker = blocker != null ? blocker : "%s: %s; the running transport stays until a restart".formatted(
+                    e.option(), e.problem());
+        }
         return new ConfigChange(added, changed, removed, kept, refused, blocker, applied);
     }
 

@@ -100,7 +100,8 @@ public final class ConfigLoader {
         OptionKeys.check(top, Place.TOP, problems);
         Path absolute = file.toAbsolutePath();
         Path baseDir = absolute.getParent() != null ? absolute.getParent() : absolute;
-        ServerOptions server = new ServerReader(baseDir, facts, problems).read(top.value("server"));
+        ServerReader serverReader = new ServerReader(baseDir, facts, problems);
+        ServerOptions server = serverReader.read(top.value("server"));
         // With a broken server section, generated sockets go to the default folder; the file is rejected anyway.
         Path runtimeDir = server != null ? server.runtimeDir() : facts.defaultRuntimeDir();
         HostReader hosts = new HostReader(baseDir, runtimeDir, facts, problems);
@@ -122,6 +123,9 @@ public final class ConfigLoader {
                     String key = option.substring("admin.".length());
                     Spot spot = operations.adminFields().spot(key);
                     return spot != null ? spot : operations.adminFields().missing(key);
+                }
+                if (option.startsWith("server.")) {
+                    return serverReader.spot(option.substring("server.".length()), top);
                 }
                 if (option.equals("server") && !tunnel.complete()) {
                     return null; // every route had problems, so "no routes" would be a false alarm

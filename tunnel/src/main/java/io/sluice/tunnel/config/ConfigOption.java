@@ -40,6 +40,8 @@ public enum ConfigOption {
             "close 1009 when a client message past 1 MiB inflates more than this many times its size; 0 = off", true),
     SERVER_PROXY_PROTOCOL(Place.SERVER, "proxy-protocol", "mapping", "none (off)",
             "take the client address from a PROXY v1/v2 header sent by the load balancers in accept", true),
+    TRANSPORT(Place.SERVER, "transport", "enum", "auto",
+            "Netty transport of the listener and all connections: auto, epoll, io_uring or nio", true),
 
     TLS_CERTIFICATE(Place.TLS, "certificate", "path", "(required)", "PEM certificate chain, leaf first", true),
     TLS_KEY(Place.TLS, "key", "path", "(required)", "PEM private key of the leaf (PKCS#8, RSA or EC)", true),

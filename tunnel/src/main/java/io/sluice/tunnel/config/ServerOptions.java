@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * The {@code server.*} options; validates itself in option terms. Immutable. {@code documentRoot} is null when no
  * static files are served; a zero {@code maxReadIdle}, {@code maxMessageSize} or {@code tcpKeepalive} means off; a
  * zero {@code ioThreads} means {@link #defaultIoThreads()}; {@code tls} is null for plain ws://;
- * {@code proxyProtocol} is null when no connection may start with a PROXY header.
+ * {@code proxyProtocol} is null when no connection may start with a PROXY header; {@code transport} is what
+ * {@code server.transport} asks for (the server picks the transport itself at start).
  *
  * <p>{@code compression} holds {@code server.compression} (the routes' default) and {@code server.max-inflate-ratio}.
  */
@@ -29,7 +30,8 @@ public record ServerOptions(
         Duration tcpKeepalive,
         TlsOptions tls,
         CompressionOptions compression,
-        ProxyProtocolOptions proxyProtocol) {
+        ProxyProtocolOptions proxyProtocol,
+        TransportPreference transport) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -57,6 +59,7 @@ public record ServerOptions(
         Objects.requireNonNull(gracefulShutdownTimeout, "gracefulShutdownTimeout");
         Objects.requireNonNull(tcpKeepalive, "tcpKeepalive");
         Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(transport, "transport");
         Violations v = new Violations();
         if (!isAddressLiteral(bind)) {
             v.add("bind", "'%s' is not an IP address".formatted(bind),
@@ -90,6 +93,16 @@ public record ServerOptions(
         v.throwIfAny();
     }
 
+    /** With {@code transport: auto}. */
+    public ServerOptions(String bind, int port, Path documentRoot, Path runtimeDir, int maxConnections,
+                         Duration handshakeTimeout, Duration maxReadIdle, long maxMessageSize,
+                         Duration gracefulShutdownTimeout, int ioThreads, Duration tcpKeepalive, TlsOptions tls,
+                         CompressionOptions compression, ProxyProtocolOptions proxyProtocol) {
+        this(bind, port, documentRoot, runtimeDir, maxConnections, handshakeTimeout, maxReadIdle, maxMessageSize,
+                gracefulShutdownTimeout, ioThreads, tcpKeepalive, tls, compression, proxyProtocol,
+                TransportPreference.AUTO);
+    }
+
     /** Without PROXY protocol. */
     public ServerOptions(String bind, int port, Path documentRoot, Path runtimeDir, int maxConnections,
                          Duration handshakeTimeout, Duration maxReadIdle, long maxMessageSize,
@@ -118,14 +131,15 @@ public record ServerOptions(
     /**
      * These options with the listener-level ones of {@code running}, which a reload cannot change while the listener
      * is bound: {@code bind}, {@code port}, {@code runtime-dir}, {@code io-threads}, {@code max-connections},
-     * {@code tcp-keepalive}, and whether there is TLS at all (its files are this configuration's whenever both have
-     * it). See {@code ConfigChange}. {@code proxy-protocol} is this configuration's: a reload may change the balancers.
+     * {@code tcp-keepalive}, {@code transport}, and whether there is TLS at all (its files are this configuration's
+     * whenever both have it). See {@code ConfigChange}. {@code proxy-protocol} is this configuration's: a reload may
+     * change the balancers.
      */
     public ServerOptions withListenerOf(ServerOptions running) {
         TlsOptions keptTls = (tls == null) == (running.tls == null) ? tls : running.tls;
         return new ServerOptions(running.bind, running.port, documentRoot, running.runtimeDir, running.maxConnections,
                 handshakeTimeout, maxReadIdle, maxMessageSize, gracefulShutdownTimeout, running.ioThreads,
-                running.tcpKeepalive, keptTls, compression, proxyProtocol);
+                running.tcpKeepalive, keptTls, compression, proxyProtocol, running.transport);
     }
 
     /** The scheme clients use: {@code wss} with TLS, else {@code ws}. */

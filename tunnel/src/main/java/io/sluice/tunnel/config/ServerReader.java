@@ -16,6 +16,8 @@ final class ServerReader {
     private final Path baseDir;
     private final SystemFacts facts;
     private final Problems problems;
+    /** The section as read, for locating what {@link SluiceConfig} finds; null before a read or without one. */
+    private Fields fields;
 
     ServerReader(Path baseDir, SystemFacts facts, Problems problems) {
         this.baseDir = baseDir;
@@ -32,6 +34,7 @@ final class ServerReader {
         if (f == null) {
             return null;
         }
+        fields = f;
         int before = problems.count();
         OptionKeys.check(f, Place.SERVER, problems);
         String bind = or(str(f, "bind"), ServerOptions.DEFAULT_BIND);
@@ -52,11 +55,13 @@ final class ServerReader {
         CompressionOptions compression = compression(f);
         ProxyProtocolOptions proxyProtocol = f.has("proxy-protocol")
                 ? new ProxyProtocolReader(problems).read(f.value("proxy-protocol"), f.pathOf("proxy-protocol")) : null;
+        TransportPreference transport = transport(f);
         try {
             ServerOptions options = new ServerOptions(bind, or(port, ServerOptions.DEFAULT_PORT), documentRoot,
                     runtimeDir, or(maxConnections, ServerOptions.DEFAULT_MAX_CONNECTIONS), handshake, readIdle,
                     or(maxMessage, ServerOptions.DEFAULT_MAX_MESSAGE_SIZE), graceful,
-                    or(ioThreads, ServerOptions.AUTO_IO_THREADS), keepalive, tls, compression, proxyProtocol);
+                    or(ioThreads, ServerOptions.AUTO_IO_THREADS), keepalive, tls, compression, proxyProtocol,
+                    transport);
             return problems.count() == before ? options : null;
         } catch (InvalidOptionException e) {
             problems.add(e, option -> spot(f, option));
@@ -76,6 +81,32 @@ final class ServerReader {
             problems.add(e, option -> spot(f, option));
             return CompressionOptions.DEFAULTS;
         }
+    }
+
+    /** {@code transport}; {@code auto} when absent or wrong (it is reported). */
+    private TransportPreference transport(Fields f) {
+        String text = str(f, "transport");
+        if (text == null) {
+            return TransportPreference.AUTO;
+        }
+        TransportPreference transport = TransportPreference.fromConfig(text).orElse(null);
+        if (transport == null) {
+            problems.add(f.value("transport"), f.pathOf("transport"), "'%s' is not a transport".formatted(text),
+                    TransportPreference.ALLOWED, null);
+            return TransportPreference.AUTO;
+        }
+        return transport;
+    }
+
+    /**
+     * Where {@code server.OPTION} is, for a problem found across sections; at the section when the option is not
+     * written, at the top of the file when the section is absent (its mapping is {@code top}).
+     */
+    Spot spot(String option, Fields top) {
+        if (fields == null) {
+            return top.missing("server");
+        }
+        return spot(fields, option);
     }
 
     private Path documentRoot(Fields f) {

@@ -52,6 +52,13 @@ public record SluiceConfig(
                         routes.stream().map(r -> "'" + r.key() + "'").collect(Collectors.joining(", ")));
             }
         }
+        String fdRoute = routes.stream().filter(r -> r.cgi() != null).map(RouteSpec::key).findFirst().orElse(null);
+        if (fdRoute != null && !server.transport().adoptsProgramFds()) {
+            v.add("server.transport", ("%s cannot run route %s: its per-connection programs talk over a raw fd (a "
+                    + "socketpair end or a pseudo-terminal) that only the epoll transport can take over as a channel")
+                    .formatted(server.transport().configName(), quoted(fdRoute)),
+                    "auto or epoll while a route has instances: per-connection");
+        }
         if (admin != null && admin.port() != 0 && admin.port() == server.port()) {
             v.add("admin.port", "the tunnel listens on port %d (server.port); the admin listener needs its own"
                     .formatted(server.port()), "another port, or 0 for any free port");

@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Connects to a lease's unix or TCP address with the transport from {@link Transports}, on the client channel's
- * own event loop (no cross-thread hand-off), AUTO_READ off, explicit water marks, {@code connect-timeout} per try:
- * directly when the address needs no lookup, through a Bootstrap (and its resolver) for a host name. A
+ * Connects to a lease's unix or TCP address with the server's {@link Transport}, on the client channel's own event
+ * loop (no cross-thread hand-off), AUTO_READ off, explicit water marks, {@code connect-timeout} per try: directly
+ * when the address needs no lookup, through a Bootstrap (and its resolver) for a host name. A
  * per-connection program's lease goes to {@link StdioBackendConnector} instead.
  * Thread-safe; every backend channel joins {@code backends} so a forced stop can close them. Call on the client's
  * event loop: the channel then registers before {@code connect} returns.
@@ -36,10 +36,13 @@ final class SocketBackendConnector implements BackendConnector {
     private static final Map<Class<? extends Channel>, ChannelFactory<? extends Channel>> CHANNELS =
             new ConcurrentHashMap<>();
     private final ChannelGroup backends;
+    private final Transport transport;
     private final StdioBackendConnector programs;
 
-    SocketBackendConnector(ChannelGroup backends) {
+    /** {@code transport} is the client channels' own: a backend channel registers on its client's event loop. */
+    SocketBackendConnector(ChannelGroup backends, Transport transport) {
         this.backends = backends;
+        this.transport = transport;
         this.programs = new StdioBackendConnector(backends);
     }
 
@@ -64,7 +67,8 @@ final class SocketBackendConnector implements BackendConnector {
                                           ChannelHandler backendHandler) {
         Channel channel;
         try {
-            channel = CHANNELS.computeIfAbsent(Transports.backendChannel(address), ReflectiveChannelFactory::new).newChannel();
+            channel = CHANNELS.computeIfAbsent(transport.backendChannel(address), ReflectiveChannelFactory::new)
+                    .newChannel();
         } catch (ChannelException e) {
             // socket() failed (EMFILE, ENFILE, ENOBUFS): Sluice's shortage, which ConnectFailure does not blame on
             // the worker. No channel exists, so the failure is reported on the client's.
@@ -93,12 +97,12 @@ final class SocketBackendConnector implements BackendConnector {
                                        ChannelHandler backendHandler) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
-                .channel(Transports.backendChannel(address))
+                .channel(transport.backendChannel(address))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TunnelServer.WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
                 .handler(backendHandler);
-        ChannelFuture future = bootstrap.connect(Transports.socketAddress(address));
+        ChannelFuture future = bootstrap.connect(transport.socketAddress(address));
         Channel channel = future.channel();
         if (future.isDone() && !future.isSuccess() && !channel.isRegistered()) {
             // The socket could not even be created (socket() failed: EMFILE, ENFILE, ENOBUFS): Netty hands back a
@@ -111,7 +115,7 @@ final class SocketBackendConnector implements BackendConnector {
     }
 
     /** The address to connect to when it needs no lookup (a unix path, an IP literal), else null. */
-    private static SocketAddress resolvedAtOnce(BackendAddress address) {
+    private SocketAddress resolvedAtOnce(BackendAddress address) {
         if (address instanceof BackendAddress.Tcp tcp) {
             byte[] ip = NetUtil.createByteArrayFromIpAddressString(tcp.host());
             if (ip == null) {
@@ -123,6 +127,6 @@ final class SocketBackendConnector implements BackendConnector {
                 return null; // not a valid address length after all: let the resolver say so
             }
         }
-        return Transports.socketAddress(address);
+        return transport.socketAddress(address);
     }
 }

@@ -12,8 +12,9 @@ import io.sluice.tunnel.stdio.StdioChannels;
  * Connects a session to its per-connection program: takes the program's stdin/stdout end from the lease (once; it is
  * then the channel's), wraps it ({@link StdioChannels}) and registers it on the client channel's own event loop,
  * AUTO_READ off, the tunnel's water marks, the backend handler installed. There is nothing to connect to: the
- * registration is the connect, and it completes at once. Needs the epoll transport (NIO cannot adopt an fd), which
- * {@link TunnelServer#start()} checks. Thread-safe; call on the client's event loop.
+ * registration is the connect, and it completes at once. Needs the epoll transport (NIO cannot adopt an fd, io_uring
+ * only internally), which the configuration and {@link Transports#choose} ensure. Thread-safe; call on the client's
+ * event loop.
  */
 final class StdioBackendConnector {
     private final ChannelGroup backends;

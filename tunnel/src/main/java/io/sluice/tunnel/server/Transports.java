@@ -1,137 +1,107 @@
 package io.sluice.tunnel.server;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.sluice.spawner.spec.BackendAddress;
 import io.sluice.tunnel.config.RouteSpec;
-import io.sluice.tunnel.config.ServerOptions;
 import io.sluice.tunnel.config.SluiceConfig;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.time.Duration;
-import jdk.net.ExtendedSocketOptions;
+import io.sluice.tunnel.config.TransportPreference;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /**
- * The one place that decides the transport: native epoll when it loads, NIO otherwise (NIO also speaks unix
- * sockets since Java 16). Stateless and thread-safe.
+ * The one place that decides the transport, from {@code server.transport}: a named one is that one or a refusal to
+ * start (saying why it does not load); {@code auto} takes the first of {@link #AUTO_ORDER} that loads here and can run
+ * every route, and says what it passed over. Stateless and thread-safe; the decision depends only on the
+ * configuration and on what this machine offers, so every caller gets the same answer.
  */
 public final class Transports {
+    /**
+     * What {@code auto} tries, best first. Not io_uring: in interleaved A/B runs of the benchmark it relayed no
+     * ping-pong or stream case faster than epoll and spent more CPU per message on some, it won only the warm churn
+     * case on a busy machine (docs/performance.md, "io_uring transport"), and it cannot run per-connection programs.
+     * Where epoll does not load, io_uring does not either (both are Netty's Linux x86-64 natives).
+     */
+    static final List<Transport> AUTO_ORDER = List.of(Transport.EPOLL, Transport.NIO);
 
-    private static final boolean EPOLL = Epoll.isAvailable();
+    /** The decision: the transport, and what {@code auto} passed over on the way (null when nothing). */
+    public record Choice(Transport transport, String passedOver) {
+        /** For the log: "epoll transport", or "nio transport; auto passed over epoll (not available here: ...)". */
+        public String describe() {
+            return passedOver == null ? transport.configName() + " transport"
+                    : "%s transport; auto passed over %s".formatted(transport.configName(), passedOver);
+        }
+    }
 
     private Transports() {
     }
 
-    /** Whether the native epoll transport is in use. */
-    public static boolean nativeEpoll() {
-        return EPOLL;
+    /**
+     * The transport {@code config} runs on.
+     *
+     * @throws IOException when a named transport does not load here, or when no transport that loads can run the
+     *                     configuration's per-connection routes; the message names the option or route and Netty's
+     *                     reason
+     */
+    public static Choice choose(SluiceConfig config) throws IOException {
+        return choose(config, Transport::unavailabilityCause);
     }
 
-    /**
-     * Why {@code config} cannot run on this transport ({@code epoll}: whether the native epoll transport loads), or
-     * null when it can: a per-connection program's stdio is an fd the tunnel adopts as a channel, which only epoll
-     * can do (NIO has no way to wrap a raw fd).
-     */
-    static String unsupported(SluiceConfig config, boolean epoll) {
-        if (epoll) {
-            return null;
+    /** As {@link #choose(SluiceConfig)}, with {@code unavailability} standing in for what this machine offers. */
+    static Choice choose(SluiceConfig config, Function<Transport, Throwable> unavailability) throws IOException {
+        TransportPreference asked = config.server().transport();
+        if (asked != TransportPreference.AUTO) {
+            Transport named = Transport.valueOf(asked.name());
+            Throwable cause = unavailability.apply(named);
+            if (cause != null) {
+                throw new IOException(("server.transport: %s is not available here: %s; use auto (the best transport "
+                        + "that loads) or another one").formatted(named.configName(), describe(cause)));
+            }
+            return new Choice(named, null); // the config itself refuses a named transport its routes cannot run on
         }
+        String programRoute = perConnectionRoute(config);
+        List<String> passedOver = new ArrayList<>();
+        for (Transport candidate : AUTO_ORDER) {
+            if (programRoute != null && !candidate.adoptsProgramFds()) {
+                passedOver.add("%s (it cannot run route %s's per-connection programs)".formatted(
+                        candidate.configName(), programRoute));
+                continue;
+            }
+            Throwable cause = unavailability.apply(candidate);
+            if (cause == null) {
+                return new Choice(candidate, passedOver.isEmpty() ? null : String.join("; ", passedOver));
+            }
+            passedOver.add("%s (not available here: %s)".formatted(candidate.configName(), describe(cause)));
+        }
+        throw new IOException(("route %s: instances: per-connection needs Netty's native epoll transport (Linux), "
+                + "which is not available here (%s)").formatted(programRoute,
+                describe(unavailability.apply(Transport.EPOLL))));
+    }
+
+    /** The transport of the admin listener: epoll where it loads, else NIO; a few requests need no more. */
+    public static Transport forAdmin() {
+        return Transport.EPOLL.unavailabilityCause() == null ? Transport.EPOLL : Transport.NIO;
+    }
+
+    private static String perConnectionRoute(SluiceConfig config) {
         for (RouteSpec route : config.routes()) {
             if (route.cgi() != null) {
-                return ("route %s: instances: per-connection needs Netty's native epoll transport (Linux), which is "
-                        + "not available here (%s)").formatted(route.key(), Epoll.unavailabilityCause());
+                return route.key();
             }
         }
         return null;
     }
 
-    /** A short name for logs: "epoll" or "nio". */
-    public static String name() {
-        return EPOLL ? "epoll" : "nio";
-    }
-
-    /** A Netty 4.2 event-loop group of the chosen transport; {@code threads} 0 means Netty's default (2 x cores). */
-    public static EventLoopGroup newGroup(int threads, String threadPrefix) {
-        IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), io);
-    }
-
-    /**
-     * Turns on TCP keepalive for accepted connections: the first probe after {@code idle} without a packet from the
-     * client, then one every {@code idle}, and the connection fails after
-     * {@link ServerOptions#TCP_KEEPALIVE_PROBES} unanswered ones. Zero leaves keepalive off. On epoll they are set on
-     * the listening socket, once: Linux copies a listener's keepalive settings to every connection it accepts, which
-     * saves four setsockopt calls per connection. NIO can only set them on each connection.
-     */
-    public static void keepAlive(ServerBootstrap bootstrap, Duration idle) {
-        if (idle.isZero()) {
-            return;
+    /** Netty's reason with what caused it ("failed to load the native library: no such file ..."). */
+    static String describe(Throwable cause) {
+        StringBuilder text = new StringBuilder(message(cause));
+        Throwable inner = cause.getCause();
+        for (int depth = 0; inner != null && inner != cause && depth < 3; depth++, inner = inner.getCause()) {
+            text.append(": ").append(message(inner));
         }
-        int seconds = Math.toIntExact(idle.getSeconds());
-        int probes = ServerOptions.TCP_KEEPALIVE_PROBES;
-        if (EPOLL) {
-            bootstrap.option(ListenerKeepalive.SO_KEEPALIVE, 1)
-                    .option(ListenerKeepalive.TCP_KEEPIDLE, seconds)
-                    .option(ListenerKeepalive.TCP_KEEPINTVL, seconds)
-                    .option(ListenerKeepalive.TCP_KEEPCNT, probes);
-            return;
-        }
-        bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds)
-                .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), seconds)
-                .childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), probes);
+        return text.toString();
     }
 
-    /** The keepalive options as plain setsockopt calls, which a native listening socket takes (Linux numbers). */
-    private static final class ListenerKeepalive {
-        static final IntegerUnixChannelOption SO_KEEPALIVE = new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
-        static final IntegerUnixChannelOption TCP_KEEPIDLE = new IntegerUnixChannelOption("TCP_KEEPIDLE", 6, 4);
-        static final IntegerUnixChannelOption TCP_KEEPINTVL = new IntegerUnixChannelOption("TCP_KEEPINTVL", 6, 5);
-        static final IntegerUnixChannelOption TCP_KEEPCNT = new IntegerUnixChannelOption("TCP_KEEPCNT", 6, 6);
-    }
-
-    /** The listening TCP channel class. */
-    public static Class<? extends ServerChannel> serverChannel() {
-        return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
-    /** The client channel class for a backend address: TCP or unix domain socket. */
-    public static Class<? extends Channel> backendChannel(BackendAddress address) {
-        if (address instanceof BackendAddress.UnixPath) {
-            return EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
-        }
-        return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
-    }
-
-    /**
-     * The socket address to connect to. Epoll wants Netty's {@code DomainSocketAddress}; NIO wants the JDK's
-     * {@code UnixDomainSocketAddress} (the other one fails with UnsupportedAddressTypeException).
-     */
-    public static SocketAddress socketAddress(BackendAddress address) {
-        if (address instanceof BackendAddress.UnixPath unix) {
-            return EPOLL ? new DomainSocketAddress(unix.path().toString()) : UnixDomainSocketAddress.of(unix.path());
-        }
-        BackendAddress.Tcp tcp = (BackendAddress.Tcp) address;
-        // Unresolved: the Bootstrap's resolver does the lookup, not the caller's thread up front.
-        return InetSocketAddress.createUnresolved(tcp.host(), tcp.port());
+    private static String message(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

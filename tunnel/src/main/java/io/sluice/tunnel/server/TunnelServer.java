@@ -69,36 +69,38 @@ public final class TunnelServer implements AutoCloseable {
      * TLS) and returns the bound address.
      *
      * @throws IOException when the address cannot be bound (port in use, no such address), the document root
-     *                     cannot be read, the TLS library refuses the certificate, or a per-connection route needs
-     *                     the epoll transport where it does not load; the message names the address, path, option or
-     *                     route
+     *                     cannot be read, the TLS library refuses the certificate, or the transport cannot run here
+     *                     ({@link Transports#choose}); the message names the address, path, option or route
      */
     public synchronized InetSocketAddress start() throws IOException, InterruptedException {
         if (state != State.NEW) {
             throw new IllegalStateException("tunnel server must be new to start; currently " + state);
         }
-        String unsupported = Transports.unsupported(config, Transports.nativeEpoll());
-        if (unsupported != null) {
+        Transports.Choice choice;
+        try {
+            choice = Transports.choose(config);
+        } catch (IOException e) {
             state = State.STOPPED;
-            throw new IOException(unsupported);
+            throw e;
         }
+        Transport transport = choice.transport();
         StaticFiles staticFiles = staticFiles(config.server().documentRoot());
         ServerTlsContext tls = tls(config);
         warnAboutUnservedDevConsoles(config);
         context = new ServerContext(config, new RouteTable(config), staticFiles, registry,
-                new SocketBackendConnector(backends), stats,
+                new SocketBackendConnector(backends, transport), stats,
                 new ConnectionCap(config.server().maxConnections()), tls);
-        workerGroup = Transports.newGroup(config.server().effectiveIoThreads(), "sluice-io");
+        workerGroup = transport.newGroup(config.server().effectiveIoThreads(), "sluice-io");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workerGroup, workerGroup)
-                .channel(Transports.serverChannel())
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // No TCP_NODELAY option: Netty's socket channels turn it on themselves, a second setsockopt per
                 // connection would only repeat it.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new TunnelInitializer(() -> context, clients));
-        Transports.keepAlive(bootstrap, config.server().tcpKeepalive());
+        transport.keepAlive(bootstrap, config.server().tcpKeepalive());
         String host = config.server().bind();
         int port = config.server().port();
         try {
@@ -110,8 +112,8 @@ public final class TunnelServer implements AutoCloseable {
         }
         state = State.RUNNING;
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("listening on {}://{}:{} ({} transport)", config.server().scheme(), bound.getHostString(),
-                bound.getPort(), Transports.name());
+        LOG.info("listening on {}://{}:{} ({})", config.server().scheme(), bound.getHostString(),
+                bound.getPort(), choice.describe());
         return bound;
     }
 

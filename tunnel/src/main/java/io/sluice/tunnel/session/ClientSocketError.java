@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * A client socket's pending error (SO_ERROR), read without reading the socket: how a session whose reads are paused
- * learns of a reset. Only on the epoll transport, where the channel's descriptor is at hand; elsewhere there is no
- * check (NIO reports the reset at the next read or write). Stateless.
+ * learns of a reset. Only on the native transports (epoll, io_uring), where the channel's descriptor is at hand;
+ * elsewhere there is no check (NIO reports the reset at the next read or write). Stateless.
  */
 final class ClientSocketError {
     private static final int ECONNRESET = 104;

@@ -111,6 +111,19 @@ class ConfigChangeTest {
         assertThat(change.kept()).hasSize(3);
     }
 
+    /** The event loops and every channel are of one transport: changing it needs a restart. */
+    @Test
+    void theTransportIsAListenerSetting() throws Exception {
+        SluiceConfig running = load("  transport: epoll\n" + ROUTES);
+        SluiceConfig loaded = load("  transport: io_uring\n" + ROUTES);
+
+        ConfigChange change = ConfigChange.between(running, loaded);
+
+        assertThat(change.refused()).containsExactly("server.transport: not changed from epoll to io_uring: the "
+                + "listener cannot change while it runs; restart needed");
+        assertThat(change.applied().server().transport()).isEqualTo(TransportPreference.EPOLL);
+    }
+
     /** The balancers in front may change without a restart: new connections follow the new accept list. */
     @Test
     void theProxyProtocolAcceptListIsAppliedLiveIncludingTurningItOnAndOff() throws Exception {
@@ -137,5 +150,23 @@ class ConfigChangeTest {
 
         assertThat(change.blocker()).startsWith("server.runtime-dir changed from " + dir.resolve("run") + " to "
                 + dir.resolve("elsewhere")).endsWith("change it back, or restart Sluice");
+    }
+
+    /** A per-connection route the running io_uring transport cannot run blocks the reload, not its sessions. */
+    @Test
+    void aPerConnectionRouteTheRunningTransportCannotRunBlocksTheWholeReload() throws Exception {
+        SluiceConfig running = load("  transport: io_uring\n" + ROUTES);
+        SluiceConfig loaded = load("  transport: epoll\n" + ROUTES + """
+                    "/sh/":
+                      - bin-path: /bin/cat
+                        instances: per-connection
+                """);
+
+        ConfigChange change = ConfigChange.between(running, loaded);
+
+        assertThat(change.blocker()).isEqualTo("server.transport: io_uring cannot run route \"/sh/\": its "
+                + "per-connection programs talk over a raw fd (a socketpair end or a pseudo-terminal) that only the "
+                + "epoll transport can take over as a channel; the running transport stays until a restart");
+        assertThat(change.applied()).isSameAs(running);
     }
 }

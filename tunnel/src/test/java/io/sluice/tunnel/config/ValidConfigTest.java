@@ -100,6 +100,20 @@ class ValidConfigTest {
     }
 
     @Test
+    void readsTheTransportWithAutoAsTheDefault() throws Exception {
+        String routes = """
+                wstunnel:
+                  server:
+                    "/echo/": [ { host: 127.0.0.1, port: 9000 } ]
+                """;
+        assertThat(load(routes).server().transport()).isEqualTo(TransportPreference.AUTO);
+        for (TransportPreference transport : TransportPreference.values()) {
+            assertThat(load("server: { transport: %s }\n".formatted(transport.configName()) + routes).server()
+                    .transport()).isEqualTo(transport);
+        }
+    }
+
+    @Test
     void fillsEveryDefaultForAMinimalConfig() throws Exception {
         SluiceConfig config = load("""
                 wstunnel:

@@ -9,6 +9,7 @@ import io.sluice.spawner.spec.PerKeySpec;
 import io.sluice.spawner.spec.PoolLimits;
 import io.sluice.spawner.spec.BalanceKind;
 import io.sluice.tunnel.config.CgiRule;
+import io.sluice.tunnel.config.CompressionOptions;
 import io.sluice.tunnel.config.ExtensionMapping;
 import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.KeyRule;
@@ -17,6 +18,7 @@ import io.sluice.tunnel.config.OriginPolicy;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.config.ServerOptions;
 import io.sluice.tunnel.config.SluiceConfig;
+import io.sluice.tunnel.config.TransportPreference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +69,13 @@ public final class TestConfigs {
         return new ServerOptions("127.0.0.1", 0, documentRoot, Path.of("/tmp"), maxConnections,
                 Duration.ofSeconds(10), maxReadIdle, maxMessageSize, Duration.ofSeconds(3), 1,
                 ServerOptions.DEFAULT_TCP_KEEPALIVE);
+    }
+
+    /** The defaults of {@link #server}, on {@code transport}. */
+    public static ServerOptions server(TransportPreference transport) {
+        return new ServerOptions("127.0.0.1", 0, null, Path.of("/tmp"), 100, Duration.ofSeconds(10), Duration.ZERO, 0,
+                Duration.ofSeconds(3), 1, ServerOptions.DEFAULT_TCP_KEEPALIVE, null, CompressionOptions.DEFAULTS, null,
+                transport);
     }
 
     public static SluiceConfig config(ServerOptions server, List<ExtensionMapping> mappings, RouteSpec... routes) {
