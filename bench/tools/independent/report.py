@@ -43,8 +43,8 @@ if churn_cases:
     # the absolute figures behind the ratios (the close latency of ws includes the TCP close, LoadGen's does not)
     print("\nMedians per server and client:\n")
     print("| case | server | client | sessions/s | 101 p50 / p99 µs | close p50 / p99 µs | server CPU µs/session "
-          "| TIME_WAIT after the run, server / client side (most) |")
-    print("|---|---|---|---:|---:|---:|---:|---:|")
+          "| client CPU µs/session | TIME_WAIT after the run, server / client side (most) |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
     for c in churn_cases:
         for s in ("lighttpd", "sluice"):
             for k in ("loadgen", "ws"):
@@ -55,6 +55,7 @@ if churn_cases:
                       f"| {median(c, k, 'rate_sessions_s', s, 0)} "
                       f"| {median(c, k, 'upgrade_p50_us', s, 0)} / {median(c, k, 'upgrade_p99_us', s, 0)} "
                       f"| {median(c, k, 'close_p50_us', s, 0)} / {median(c, k, 'close_p99_us', s, 0)} "
-                      f"| {median(c, k, 'server_cpu_us_per_session', s, 0)} | {tws} |")
+                      f"| {median(c, k, 'server_cpu_us_per_session', s, 0)} "
+                      f"| {median(c, k, 'client_cpu_us_per_session', s, 0)} | {tws} |")
     print()
 print("— : no round in which both servers' runs were valid and measured this column.")
