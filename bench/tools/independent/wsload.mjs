@@ -4,12 +4,18 @@
 //   node wsload.mjs --url ws://127.0.0.1:8081/echo --mode pingpong --conns 64 --size 64 --duration 5
 //   node wsload.mjs --url ... --mode stream --conns 16 --size 65536 --window 8 --procs 2
 //
+//   node wsload.mjs --url ... --mode churn --conns 8 --size 64
+//
 // pingpong: each connection sends one binary message and waits for its echo (closed loop).
 // stream: each connection keeps --window messages in flight.
+// churn: the shape of LoadGen's churn mode; --conns slots each run short sessions back to back: connect, handshake,
+// one message and its echo, the client's CLOSE 1000, the server's CLOSE and the TCP close, then the next session.
 // Every echoed message is compared byte for byte with what was sent; any difference, early close or error makes
 // the run invalid. --protocol P offers subprotocol P ('' for none). --procs N splits the connections over N Node
 // processes (one event loop each).
-// Prints one JSON line: msgs, rate_msgs_s, p50/p90/p99/max latency in µs, client CPU, errors, valid.
+// Prints one JSON line: msgs, rate_msgs_s, p50/p90/p99/max latency in µs, client CPU, errors, valid; for churn
+// sessions, rate_sessions_s, upgrade p50/p99 (connect start to 'open'), close p50/p99 (ws.close() to 'close', the
+// TCP close included, where LoadGen stops at the server's CLOSE frame), client CPU, the server's close codes.
 import { fork } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import WebSocket from 'ws';
@@ -18,6 +24,15 @@ const opts = parseArgs(process.argv.slice(2), {
   url: 'ws://127.0.0.1:8081/echo', mode: 'pingpong', conns: 1, size: 64, window: 8, duration: 5, warmup: 1,
   procs: 1, worker: 0, protocol: 'binary',
 });
+
+// Only error messages are ever printed, never stacks; and ws builds an Error for every CLOSE answer of lighttpd
+// 1.4.69 (see session()): capturing its stack cost this client ~50 µs per lighttpd session, which a run limited by
+// the client's CPU turned into a lower lighttpd rate.
+Error.stackTraceLimit = 0;
+
+// The payload pool of nextPayload, declared before the run starts: churn takes its first payloads synchronously.
+const POOL = randomFillSync(Buffer.allocUnsafe(1 << 20));
+let poolOffset = 0;
 
 // Every path ends with an explicit exit once its output is written: a server that never answers the close, or the
 // drain timer, must not keep the process alive.
@@ -52,6 +67,7 @@ function parseArgs(argv, defaults) {
 
 // One process: open every connection, run warm-up then the measured interval, close, report raw counts.
 async function runConnections(o) {
+  if (o.mode === 'churn') return runChurn(o);
   const sockets = await Promise.all(Array.from({ length: o.conns }, () => open(o.url, o.protocol)));
   const state = { measuring: false, stopping: false, msgs: 0, bytes: 0, errors: 0, firstError: null, lat: [] };
   const flows = sockets.map((ws, id) => startFlow(ws, id, o, state));
@@ -134,12 +150,106 @@ function startFlow(ws, id, o, state) {
 
 // Payloads are windows of one random pool at moving offsets: each message differs from its neighbours without the
 // cost of generating fresh random bytes per message (which would make this client the bottleneck for 64 KiB).
-const POOL = randomFillSync(Buffer.allocUnsafe(1 << 20));
-let poolOffset = 0;
 function nextPayload(size) {
   if (size > POOL.length) return randomFillSync(Buffer.allocUnsafe(size));
   poolOffset = (poolOffset + 7919) % (POOL.length - size + 1);
   return POOL.subarray(poolOffset, poolOffset + size);
+}
+
+// One process of the churn mode: every slot runs sessions until the measured interval ends, then finishes the one
+// it has; a session counts when it ends inside the interval (as in LoadGen).
+async function runChurn(o) {
+  const state = { measuring: false, stopping: false, upgrade: [], close: [], codes: {}, errors: 0, firstError: null };
+  const slots = Array.from({ length: o.conns }, (_, id) => runSlot(id, o, state));
+  await delay(o.warmup * 1000);
+  state.measuring = true;
+  const cpuMeasured = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await delay(o.duration * 1000);
+  state.measuring = false;
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpuMeasured);
+  state.stopping = true;
+  let running = o.conns;
+  slots.forEach((s) => s.then(() => running--));
+  await Promise.race([Promise.all(slots), delay(30000)]);
+  return {
+    sessions: state.upgrade.length, upgrade: state.upgrade, close: state.close, codes: state.codes, elapsed,
+    errors: state.errors + (running ? 1 : 0),
+    firstError: state.firstError ?? (running ? `${running} slots still had a session 30 s after the run` : null),
+    cpuUs: cpu.user + cpu.system,
+  };
+}
+
+// A slot stops at its first failed session (the run is invalid anyway, and a broken server is not hammered).
+async function runSlot(id, o, state) {
+  try {
+    while (!state.stopping) {
+      const s = await session(o);
+      state.codes[s.code] = (state.codes[s.code] ?? 0) + 1;
+      if (state.measuring) {
+        state.upgrade.push(s.upgradeUs);
+        state.close.push(s.closeUs);
+      }
+    }
+  } catch (e) {
+    state.errors++;
+    state.firstError ??= `slot ${id}: ${e.message}`;
+  }
+}
+
+// One churn session; resolves once the TCP connection closed after the server's CLOSE. ws answers the server's CLOSE
+// and ends the socket itself; its 'close' event waits for the server's FIN too.
+function session(o) {
+  return new Promise((resolve, reject) => {
+    const startedAt = process.hrtime.bigint();
+    const payload = nextPayload(o.size);
+    const ws = new WebSocket(o.url, o.protocol ? [o.protocol] : [], { perMessageDeflate: false });
+    ws.binaryType = 'nodebuffer';
+    let upgradeUs = 0;
+    let received = 0;
+    let closeSentAt = null;
+    let refusedCode = null;
+    const fail = (message) => {
+      reject(new Error(message));
+      ws.terminate();
+    };
+    ws.once('open', () => {
+      upgradeUs = sinceUs(startedAt);
+      ws.send(payload, { binary: true });
+    });
+    // as in the other modes, the echo may come back in several messages
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) return fail('a text message in a binary session');
+      if (closeSentAt !== null || received + data.length > payload.length) {
+        return fail(`${received + data.length - payload.length} bytes nobody sent`);
+      }
+      if (data.compare(payload, received, received + data.length) !== 0) {
+        return fail(`echo differs from what was sent at byte ${received}`);
+      }
+      received += data.length;
+      if (received === payload.length) {
+        closeSentAt = process.hrtime.bigint();
+        ws.close(1000);
+      }
+    });
+    ws.on('error', (e) => {
+      // lighttpd 1.4.69 answers a CLOSE with its code's ASCII digits ("1000" reads as 12592), which ws refuses
+      // after it arrived; as in LoadGen any answer ends the session: the case measures what a session costs.
+      if (closeSentAt !== null && e.code === 'WS_ERR_INVALID_CLOSE_CODE') refusedCode = e.message.match(/\d+$/)?.[0];
+      else fail(e.message);
+    });
+    ws.on('close', (code) => {
+      if (closeSentAt === null) return fail(`closed (${code}) before the echo was complete`);
+      // ws reports 1006 when no CLOSE frame arrived
+      if (code === 1006 && refusedCode === null) return fail('the connection closed without the server\'s CLOSE');
+      resolve({ upgradeUs, closeUs: sinceUs(closeSentAt), code: refusedCode ?? code });
+    });
+  });
+}
+
+function sinceUs(t) {
+  return Number(process.hrtime.bigint() - t) / 1000;
 }
 
 // Several processes: fork this script per share of the connections, then merge their raw counts.
@@ -156,8 +266,9 @@ async function runProcesses(o) {
 }
 
 function summary(o, results) {
+  if (o.mode === 'churn') return churnSummary(o, results);
   const lat = Float64Array.from(results.flatMap((r) => r.lat)).sort();
-  const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : 0);
+  const pct = percentiles(lat);
   const msgs = results.reduce((a, r) => a + r.msgs, 0);
   const elapsed = Math.max(...results.map((r) => r.elapsed));
   const errors = results.reduce((a, r) => a + r.errors, 0);
@@ -170,6 +281,31 @@ function summary(o, results) {
     client_cpu_us_per_msg: msgs ? cpuUs / msgs : null, errors,
     first_error: results.map((r) => r.firstError).find((e) => e) ?? null, valid: errors === 0 && msgs > 0,
   };
+}
+
+// The same names as LoadGen's churn line, so independent.sh reads both alike.
+function churnSummary(o, results) {
+  const upgrade = percentiles(Float64Array.from(results.flatMap((r) => r.upgrade)).sort());
+  const close = percentiles(Float64Array.from(results.flatMap((r) => r.close)).sort());
+  const sessions = results.reduce((a, r) => a + r.sessions, 0);
+  const elapsed = Math.max(...results.map((r) => r.elapsed));
+  const errors = results.reduce((a, r) => a + r.errors, 0);
+  const cpuUs = results.reduce((a, r) => a + r.cpuUs, 0);
+  const codes = {};
+  for (const r of results) for (const [k, n] of Object.entries(r.codes)) codes[k] = (codes[k] ?? 0) + n;
+  return {
+    tool: `node ${process.version} + ws`, url: o.url, mode: o.mode, conns: o.conns, size: o.size, procs: o.procs,
+    duration_s: elapsed, sessions, rate_sessions_s: sessions / elapsed,
+    upgrade_p50_us: upgrade(0.5), upgrade_p99_us: upgrade(0.99), close_p50_us: close(0.5), close_p99_us: close(0.99),
+    client_cpu_ms: cpuUs / 1000, client_cpu_us_per_session: sessions ? cpuUs / sessions : null,
+    server_close_codes: codes, errors,
+    first_error: results.map((r) => r.firstError).find((e) => e) ?? null, valid: errors === 0 && sessions > 0,
+  };
+}
+
+// p → the p-quantile of sorted values (0 when there are none)
+function percentiles(sorted) {
+  return (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0);
 }
 
 function delay(ms) {
