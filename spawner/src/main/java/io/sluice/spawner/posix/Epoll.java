@@ -3,6 +3,7 @@ package io.sluice.spawner.posix;
 import static io.sluice.spawner.posix.Posix.LIBC;
 import static io.sluice.spawner.posix.Posix.check;
 
+import java.lang.ref.Reference;
 import jnr.ffi.Memory;
 import jnr.ffi.Platform;
 import jnr.ffi.Pointer;
@@ -40,12 +41,14 @@ public final class Epoll implements AutoCloseable {
         event.putInt(0, eventMask);
         event.putLong(DATA_OFFSET, token);
         check(LIBC.epoll_ctl(fd, CTL_ADD, watchedFd, event), "epoll_ctl(ADD, fd %d)".formatted(watchedFd));
+        Reference.reachabilityFence(event); // freed when collected: alive until the call has read it
     }
 
     /** Stops watching {@code watchedFd}; call it before closing the fd. */
     public void remove(int watchedFd) throws NativeCallException {
         Pointer event = Memory.allocateDirect(Posix.runtime(), EVENT_SIZE, true);
         check(LIBC.epoll_ctl(fd, CTL_DEL, watchedFd, event), "epoll_ctl(DEL, fd %d)".formatted(watchedFd));
+        Reference.reachabilityFence(event);
     }
 
     /** Waits up to {@code timeoutMillis} (-1: forever) and returns how many events are ready (0 on EINTR). */

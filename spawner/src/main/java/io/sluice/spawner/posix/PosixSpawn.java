@@ -5,6 +5,7 @@ import static io.sluice.spawner.posix.Posix.check;
 import static io.sluice.spawner.posix.StdioBinding.STDIO;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -62,9 +63,15 @@ public final class PosixSpawn {
                 List<String> argv = chdirDone ? request.argv() : viaShellChdir(request);
                 String binary = chdirDone ? request.binary().toString() : "/bin/sh";
                 IntByReference pid = new IntByReference();
-                int rc = STDIO.posix_spawn(pid, binary, actions, attr,
-                        NativeStrings.array(argv.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toList()),
-                        NativeStrings.array(request.envp()));
+                Pointer argvBlock = NativeStrings.array(argv.stream()
+                        .map(a -> a.getBytes(StandardCharsets.UTF_8)).toList());
+                Pointer envBlock = NativeStrings.array(request.envp());
+                int rc = STDIO.posix_spawn(pid, binary, actions, attr, argvBlock, envBlock);
+                // The blocks are freed when their Pointers are collected, and nothing else refers to them once their
+                // addresses were passed: without the fences a GC during the call could free argv or envp while
+                // posix_spawn reads them (seen as EFAULT under a churn of per-connection programs).
+                Reference.reachabilityFence(argvBlock);
+                Reference.reachabilityFence(envBlock);
                 if (rc != 0) {
                     throw new NativeCallException("posix_spawn " + request.binary(), rc);
                 }

@@ -3,6 +3,7 @@ package io.sluice.spawner.posix;
 import static io.sluice.spawner.posix.Posix.check;
 import static io.sluice.spawner.posix.StdioBinding.STDIO;
 
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -64,6 +65,7 @@ public record PseudoTerminal(int master, Path slave) {
         check(STDIO.tcgetattr(master, termios), "tcgetattr " + slave);
         STDIO.cfmakeraw(termios);
         check(STDIO.tcsetattr(master, TCSANOW, termios), "tcsetattr " + slave);
+        Reference.reachabilityFence(termios); // freed when collected: alive until the call has read it
     }
 
     /** {@code TIOCSWINSZ}: the size the program sees (0 x 0 until set, which confuses full-screen programs). */
@@ -75,5 +77,6 @@ public record PseudoTerminal(int master, Path slave) {
         size.putShort(0, (short) rows);
         size.putShort(2, (short) columns);
         check(STDIO.ioctl(master, TIOCSWINSZ, size), "ioctl(TIOCSWINSZ) " + slave);
+        Reference.reachabilityFence(size);
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.spawner.posix;
 import static io.sluice.spawner.posix.Posix.LIBC;
 import static io.sluice.spawner.posix.Posix.check;
 
+import java.lang.ref.Reference;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -43,6 +44,7 @@ public final class Sockets {
         int fd = check(LIBC.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket(AF_UNIX)");
         try {
             check(LIBC.bind(fd, address, 2 + name.length + 1), "bind " + path);
+            Reference.reachabilityFence(address); // freed when collected: alive until bind has read it
             try {
                 Posix.chmod(path, mode);
                 check(LIBC.listen(fd, backlog), "listen " + path);
@@ -75,6 +77,7 @@ public final class Sockets {
         try {
             check(LIBC.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, new IntByReference(1), 4), "setsockopt SO_REUSEADDR");
             check(LIBC.bind(fd, address, v6 ? 28 : 16), "bind " + where);
+            Reference.reachabilityFence(address); // freed when collected: alive until bind has read it
             check(LIBC.listen(fd, backlog), "listen " + where);
             return fd;
         } catch (NativeCallException e) {

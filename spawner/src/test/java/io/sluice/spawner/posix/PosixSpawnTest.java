@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import jnr.ffi.LibraryLoader;
 import org.junit.jupiter.api.AfterEach;
@@ -108,6 +109,45 @@ class PosixSpawnTest {
         assertThat(Signals.name(9)).isEqualTo("KILL");
         assertThat(Signals.name(15)).isEqualTo("TERM");
         assertThat(NativeCallException.name(13)).isEqualTo("EACCES");
+    }
+
+    /**
+     * argv and envp live in native blocks that are freed when collected: spawns while another thread keeps forcing
+     * collections must still exec exactly what was asked (once seen as EFAULT, or a program given freed memory).
+     */
+    @Test
+    void argvAndEnvpSurviveCollectionsDuringTheSpawn() throws Exception {
+        int devNull = openDevNull();
+        AtomicBoolean spawning = new AtomicBoolean(true);
+        // Garbage as fast as one thread makes it: young collections, which take the unreachable blocks, all the time.
+        Thread collector = new Thread(() -> {
+            long sink = 0;
+            while (spawning.get()) {
+                sink += new byte[256 * 1024].length;
+            }
+            assertThat(sink).isPositive();
+        }, "garbage");
+        collector.start();
+        try {
+            for (int i = 0; i < 100; i++) {
+                int code = i % 200;
+                List<String> env = new ArrayList<>();
+                for (int e = 0; e < 50; e++) {
+                    env.add("SLUICE_TEST_" + e + "=" + "v".repeat(40) + i);
+                }
+                env.add("CODE=" + code);
+                int pid = PosixSpawn.spawn(new SpawnRequest(Path.of("/bin/sh"),
+                        List.of("/bin/sh", "-c", "exit $CODE", "argv-" + "x".repeat(200) + i), env, Path.of("/"),
+                        devNull, devNull, devNull));
+                pids.add(pid);
+                int raw = awaitStatus(pid);
+                assertThat(WaitStatus.exited(raw)).as("spawn %d", i).isTrue();
+                assertThat(WaitStatus.exitCode(raw)).as("spawn %d", i).isEqualTo(code);
+            }
+        } finally {
+            spawning.set(false);
+            collector.join(10_000);
+        }
     }
 
     private int spawn(List<String> argv, Path cwd, int stdio) throws NativeCallException {
