@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.spawner.registry.Registry;
@@ -94,7 +95,10 @@ public final class TunnelServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workerGroup, workerGroup)
                 .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                // The workers' listen-backlog default: a reconnect storm finds room in the accept queue. With 1024,
+                // 10,000 clients connecting at once overflowed it dozens of times and each overflow cost its
+                // client a one-second SYN retransmit (docs/performance.md, "Connection floods").
+                .option(ChannelOption.SO_BACKLOG, Math.max(NetUtil.SOMAXCONN, 1024))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // No TCP_NODELAY option: Netty's socket channels turn it on themselves, a second setsockopt per
                 // connection would only repeat it.
