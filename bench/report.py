@@ -101,9 +101,9 @@ def main(path):
             f"load per server before its closed-loop cases. CPU = utime+stime of the server's process "
             f"tree plus its echo backend, from /proc. Every echoed byte is verified; a run with any error is "
             f"marked INVALID and gets no ratio.{rounds_note(meta)}", ""]
-    if "sluice_jvm_options" in meta:
-        out += [f"Sluice's JVM (started by `./sluice`): jvm.options `{meta['sluice_jvm_options'] or 'none'}`, "
-                f"SLUICE_JAVA_OPTS `{meta.get('sluice_java_opts') or 'none'}`.", ""]
+    if meta.get("sluice_command"):
+        out += [f"Sluice's JVM, as `./sluice` started it (SLUICE_JAVA_OPTS `{meta.get('sluice_java_opts') or ''}`): "
+                f"`{meta['sluice_command'].strip()}`.", ""]
 
     out += ["## Throughput and latency", "",
             "| case | server | msg/s | × lighttpd | MB/s | p50 µs | × lighttpd | p90 µs | p99 µs | max µs "

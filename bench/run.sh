@@ -20,8 +20,8 @@
 #   BENCH_FOOTPRINT_SERVERS ["lighttpd sluice"] servers whose Pss is sampled in round 1 (footprint-rest after the start,
 #     footprint-matrix after every case, each after BENCH_SETTLE [12] s without load) and that then hold
 #     BENCH_IDLE_CONNS idle sessions again (footprint-idle-N: the memory of a server that has been under load)
-# Sluice starts through ./sluice (SLUICE_JAR, JAVA_OPTS=SLUICE_JAVA_OPTS), with its JVM defaults (jvm.options) and
-# class-data archive, the way users start it; SLUICE_JVM_OPTIONS and SLUICE_CDS pass through to the launcher.
+# Sluice starts through ./sluice (SLUICE_JAR, JAVA_OPTS=SLUICE_JAVA_OPTS), with its memory defaults and class-data
+# archive, the way users start it; SLUICE_JVM_DEFAULTS=0 and SLUICE_CDS=0 pass through to the launcher.
 # Writes bench/results/results-<stamp>.{md,jsonl,png}. Everything it starts is stopped on exit.
 set -euo pipefail
 
@@ -287,9 +287,13 @@ CONF
     stop "$pid"
 }
 
-# start_sluice NAME CONFIG: Sluice the way users start it, through the launcher (jvm.options, class-data archive)
+# start_sluice NAME CONFIG: Sluice the way users start it, through the launcher (memory defaults, class-data archive)
 start_sluice() {
     start "$1" env JAVA_OPTS="${SLUICE_JAVA_OPTS:-}" SLUICE_JAR="$SLUICE_JAR" "$ROOT/sluice" run -c "$2"
+}
+
+record_command() {   # record_command PID: the JVM command line the launcher ran, once per run, for the report
+    [[ -s $WORK/sluice.cmdline ]] || tr '\0' ' ' <"/proc/$1/cmdline" >"$WORK/sluice.cmdline" 2>/dev/null || true
 }
 
 write_sluice_yaml() {   # the configuration of the "sluice" server: one spawned echo (or a static socket)
@@ -346,6 +350,7 @@ bench_sluice() {
         skip sluice "did not listen on 8081 within 30 s: $(tail -3 "$WORK/sluice.log" | tr '\n' ' ')"
         stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"; return
     fi
+    record_command "$pid"
     if ((echo_pid == 0)); then run_cases sluice 8081 "$pid"; else run_cases sluice 8081 "$pid,$echo_pid"; fi
     stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"
 }
@@ -419,7 +424,6 @@ main() {
             --arg websocketd "$(websocketd --version 2>/dev/null | head -1 || true)" \
             --arg websockify "$(dpkg-query -W -f='${Version}' websockify 2>/dev/null || true)" \
             --arg java "$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1)" \
-            --arg jvm_options "$(grep -hv '^ *#' "${SLUICE_JVM_OPTIONS-$ROOT/jvm.options}" 2>/dev/null | xargs)" \
             --arg java_opts "${SLUICE_JAVA_OPTS:-}" --arg settle "$SETTLE" \
             --arg duration "$DURATION" --arg window "$WINDOW" --arg idle "$IDLE_CONNS" --arg threads "$THREADS" \
             --arg spawn "$SLUICE_SPAWN" --arg swarm "$SERVER_WARMUP" --arg rounds "$ROUNDS" \
@@ -427,7 +431,7 @@ main() {
               lighttpd:$lighttpd, websocketd:$websocketd, websockify:$websockify, java:$java,
               duration_s:$duration, window:$window, idle_conns:$idle, loadgen_threads:$threads,
               sluice_spawn:($spawn == "1"), server_warmup_s:$swarm, rounds:($rounds | tonumber),
-              sluice_jvm_options:$jvm_options, sluice_java_opts:$java_opts, settle_s:$settle}'
+              sluice_java_opts:$java_opts, settle_s:$settle}'
     } >>"$JSONL"
     local server
     for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
@@ -450,7 +454,8 @@ main() {
             done
         done
     done
-    jq -c --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" 'select(.meta) | . + {loadavg_end:$load}' "$JSONL" \
+    jq -c --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg cmd "$(cat "$WORK/sluice.cmdline" 2>/dev/null)" \
+        'select(.meta) | . + {loadavg_end:$load, sluice_command:$cmd}' "$JSONL" \
         >"$WORK/meta.json"
     { cat "$WORK/meta.json"; grep -v '"meta":true' "$JSONL"; } >"$WORK/all.jsonl" && mv "$WORK/all.jsonl" "$JSONL"
     log "writing the report"
