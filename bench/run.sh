@@ -18,7 +18,7 @@
 #   BENCH_SLUICE_PER_CONNECTION [1] 0 = leave out "sluice-perconn" (Sluice with instances: per-connection and
 #     echo --stdio, the websocketd comparison) even when BENCH_SERVERS names it.
 #   BENCH_FOOTPRINT_SERVERS ["lighttpd sluice"] servers whose Pss is sampled in round 1 (footprint-rest after the start,
-#     footprint-matrix after every case, each after BENCH_SETTLE [12] s without load) and that then hold
+#     footprint-matrix after every case, each after BENCH_SETTLE [15] s without load) and that then hold
 #     BENCH_IDLE_CONNS idle sessions again (footprint-idle-N: the memory of a server that has been under load)
 # Sluice starts through ./sluice (SLUICE_JAR, JAVA_OPTS=SLUICE_JAVA_OPTS), with its memory defaults and class-data
 # archive, the way users start it; SLUICE_JVM_DEFAULTS=0 and SLUICE_CDS=0 pass through to the launcher.
@@ -50,7 +50,7 @@ CHURN_COLD=${BENCH_CHURN_COLD:-5}
 CHURN_WARMUP=${BENCH_CHURN_WARMUP:-10}
 SLUICE_PER_CONNECTION=${BENCH_SLUICE_PER_CONNECTION:-1}
 FOOTPRINT_SERVERS=${BENCH_FOOTPRINT_SERVERS:-lighttpd sluice}
-SETTLE=${BENCH_SETTLE:-12}
+SETTLE=${BENCH_SETTLE:-15}
 ROUND=1
 PHASE=matrix   # cold: a fresh server runs only churn-cold; matrix: the cases below (bench_* call run_cases)
 LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
