@@ -101,6 +101,9 @@ def main(path):
             f"load per server before its closed-loop cases. CPU = utime+stime of the server's process "
             f"tree plus its echo backend, from /proc. Every echoed byte is verified; a run with any error is "
             f"marked INVALID and gets no ratio.{rounds_note(meta)}", ""]
+    if meta.get("sluice_command"):
+        out += [f"Sluice's JVM, as `./sluice` started it (SLUICE_JAVA_OPTS `{meta.get('sluice_java_opts') or ''}`): "
+                f"`{meta['sluice_command'].strip()}`.", ""]
 
     out += ["## Throughput and latency", "",
             "| case | server | msg/s | × lighttpd | MB/s | p50 µs | × lighttpd | p90 µs | p99 µs | max µs "
@@ -154,6 +157,7 @@ def main(path):
     out.append("")
 
     out += churn_table(runs, servers, skipped)
+    out += footprint_table(runs, servers, meta)
 
     out += ["## Sluice against its targets (ratios to lighttpd with one spawned worker)", "",
             "| target | required | measured | met |", "|---|---|---|---|"]
@@ -173,6 +177,13 @@ def main(path):
     mem = ratio(s_idle.get("pss_per_session_kib"), base_idle.get("pss_per_session_kib")) if s_idle and base_idle else None
     out.append(f"| memory per idle session | ≤ 1.0× | {fmt_ratio(mem)} | "
                f"{'—' if mem is None else ('yes' if mem <= 1.0 else '**no**')} |")
+    kib = s_idle.get("pss_per_session_kib") if s_idle else None
+    out.append(f"| memory per idle session | ≤ 8 KiB | {fmt(kib, 1)} KiB | "
+               f"{'—' if kib is None else ('yes' if kib <= 8 else '**no**')} |")
+    loaded = {srv: r for (srv, case), r in valid.items() if case.startswith("footprint-idle-")}
+    held = ratio(loaded.get("sluice", {}).get("pss_after_kib"), loaded.get("lighttpd", {}).get("pss_after_kib"))
+    out.append(f"| Pss with the idle sessions after the matrix | ≤ 2.0× | {fmt_ratio(held)} | "
+               f"{'—' if held is None else ('yes' if held <= 2.0 else '**no**')} |")
     out.append("")
 
     out += ["## Setups", ""] + [f"* **{s}**: {NOTES[s]}" + (f" — skipped: {skipped[s]}" if s in skipped else "")
@@ -218,6 +229,40 @@ def churn_table(runs, servers, skipped):
                        f"| {fmt(r.get('close_p99_us'))} | {fmt(r.get('server_cpu_us_per_session'), 1)} "
                        f"| {r.get('server_processes_before', '?')} → {r.get('server_processes_after', '?')} "
                        f"| {result} |")
+    out.append("")
+    return out
+
+
+def footprint_table(runs, servers, meta):
+    """Pss of each server tree: at rest after its start, after all its cases, with the idle sessions fresh and after
+    the matrix; each with its ratio to lighttpd's."""
+    columns = [("footprint-rest", "pss_kib"), ("footprint-matrix", "pss_kib"), ("idle-", "pss_after_kib"),
+               ("footprint-idle-", "pss_after_kib")]
+
+    def cell(server, prefix, key):
+        r = next((r for (s, case), r in runs.items() if s == server and case.startswith(prefix)), None)
+        return r.get(key) if r and r.get("valid") else None
+
+    rows = [s for s in servers if cell(s, "footprint-rest", "pss_kib") is not None]
+    if not rows:
+        return []
+    base = {c: cell("lighttpd", *c) for c in columns}
+    out = ["## Memory footprint", "",
+           f"Pss of each server's tree (its spawned echo included), in MiB: at rest {meta.get('settle_s', '?')} s after "
+           f"its start, {meta.get('settle_s', '?')} s after all its cases (the matrix and churn), with "
+           f"{meta.get('idle_conns', '?')} idle sessions on the fresh server (the idle case) and on the server after "
+           f"the matrix; in brackets the ratio to lighttpd's in the same column.", "",
+           "| server | at rest | after the matrix | idle sessions, fresh | idle sessions after the matrix |",
+           "|---|---:|---:|---:|---:|"]
+    for server in rows:
+        cells = []
+        for c in columns:
+            value = cell(server, *c)
+            text = fmt(value / 1024 if value is not None else None, 1)
+            if server != "lighttpd" and value is not None and base[c]:
+                text += f" ({fmt_ratio(ratio(value, base[c]))})"
+            cells.append(text)
+        out.append(f"| {server} | " + " | ".join(cells) + " |")
     out.append("")
     return out
 

@@ -18,6 +18,11 @@
 #     BENCH_CHURN_WARMUP [10] seconds of unrecorded churn right before churn-Nx64 (the JIT needs sessions to warm)
 #   BENCH_SLUICE_PER_CONNECTION [1] 0 = leave out "sluice-perconn" (Sluice with instances: per-connection and
 #     echo --stdio, the websocketd comparison) even when BENCH_SERVERS names it.
+#   BENCH_FOOTPRINT_SERVERS ["lighttpd sluice"] servers whose Pss is sampled in round 1 (footprint-rest after the start,
+#     footprint-matrix after every case, each after BENCH_SETTLE [15] s without load) and that then hold
+#     BENCH_IDLE_CONNS idle sessions again (footprint-idle-N: the memory of a server that has been under load)
+# Sluice starts through ./sluice (SLUICE_JAR, JAVA_OPTS=SLUICE_JAVA_OPTS), with its memory defaults and class-data
+# archive, the way users start it; SLUICE_JVM_DEFAULTS=0 and SLUICE_CDS=0 pass through to the launcher.
 # Writes bench/results/results-<stamp>.{md,jsonl,png}. Everything it starts is stopped on exit.
 set -euo pipefail
 
@@ -46,6 +51,8 @@ CHURN_COLD=${BENCH_CHURN_COLD:-5}
 CHURN_WARMUP=${BENCH_CHURN_WARMUP:-10}
 SLUICE_PER_CONNECTION=${BENCH_SLUICE_PER_CONNECTION:-1}
 SLUICE_TRANSPORT=${BENCH_SLUICE_TRANSPORT:-}
+FOOTPRINT_SERVERS=${BENCH_FOOTPRINT_SERVERS:-lighttpd sluice}
+SETTLE=${BENCH_SETTLE:-15}
 ROUND=1
 PHASE=matrix   # cold: a fresh server runs only churn-cold; matrix: the cases below (bench_* call run_cases)
 LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
@@ -143,7 +150,8 @@ build() {
 run_case() {
     local server=$1 case=$2 port=$3 pids=$4; shift 4
     local limit=$((${DURATION%.*} + ${WARMUP%.*} + 90)) line rc=0
-    [[ $case == idle-* ]] && limit=$((${IDLE_HOLD%.*} + 300))
+    [[ $case == idle-* || $case == footprint-idle-* ]] && limit=$((${IDLE_HOLD%.*} + 300))
+    [[ $case == footprint-rest || $case == footprint-matrix ]] && limit=$((${SETTLE%.*} + 60))
     [[ $case == churn-* ]] && limit=$((${DURATION%.*} + ${WARMUP%.*} + ${CHURN_COLD%.*} + 120))
     log "$server $case"
     # --foreground: Ctrl-C reaches LoadGen; bash ignores a SIGINT its child survived, so 130 ends the run here
@@ -157,6 +165,7 @@ run_case() {
     jq -c --arg s "$server" --arg c "$case" --argjson r "$ROUND" '. + {server:$s, case:$c, round:$r}' <<<"$line" \
         >>"$JSONL"
     jq -r 'if .rate_sessions_s then "    \(.case): \(.rate_sessions_s) sessions/s, 101 p50 \(.upgrade_p50_us) us, errors \(.errors)"
+           elif .pss_kib then "    \(.case): Pss \(.pss_kib / 1024 | floor) MiB"
            else "    \(.case): \(.rate_msgs_s // "-") msg/s, p50 \(.p50_us // "-") us, errors \(.errors)" end' \
         <<<"$(tail -1 "$JSONL")" >&2
 }
@@ -185,11 +194,18 @@ warm_up_churn() {   # warm_up_churn SERVER PORT [extra LoadGen options]: unrecor
     ((rc == 0)) || log "$server churn warm-up had errors (see $WORK/loadgen.err)"
 }
 
+idle_conns() {   # idle_conns SERVER: how many idle sessions SERVER holds
+    case $1 in
+        websocketd | sluice-perconn) echo "$IDLE_CONNS_WEBSOCKETD" ;;
+        websockify) echo "$IDLE_CONNS_WEBSOCKIFY" ;;
+        *) echo "$IDLE_CONNS" ;;
+    esac
+}
+
 run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
     local server=$1 port=$2 pids=$3; shift 3
-    local common=(--duration "$DURATION" --warmup "$WARMUP" "$@") idle=$IDLE_CONNS
-    [[ $server == websocketd ]] && idle=$IDLE_CONNS_WEBSOCKETD
-    [[ $server == websockify ]] && idle=$IDLE_CONNS_WEBSOCKIFY
+    local common=(--duration "$DURATION" --warmup "$WARMUP" "$@") idle
+    idle=$(idle_conns "$server")
     # idle first, while the server is fresh: its Pss before the sessions is then the same baseline for every server;
     # once, in round 1
     if ((ROUND == 1)); then
@@ -204,6 +220,11 @@ run_matrix() {   # run_matrix SERVER PORT PIDS [extra LoadGen options]
 }
 
 churns() { [[ " $CHURN_SERVERS " == *" $1 "* ]]; }
+footprints() { [[ " $FOOTPRINT_SERVERS " == *" $1 "* ]] && ((ROUND == 1)); }
+
+footprint() {   # footprint SERVER CASE PORT PIDS: the tree's Pss after SETTLE s without load
+    run_case "$1" "$2" "$3" "$4" footprint --hold "$SETTLE"
+}
 
 # run_cases SERVER PORT PIDS [extra LoadGen options]: what a started server runs in this PHASE
 run_cases() {
@@ -214,11 +235,23 @@ run_cases() {
             --warmup 0 "$@"
         return
     fi
-    if [[ $server != sluice-perconn ]]; then run_matrix "$server" "$port" "$pids" "$@"; fi
+    if footprints "$server"; then footprint "$server" footprint-rest "$port" "$pids"; fi
+    if [[ $server != sluice-perconn ]]; then
+        run_matrix "$server" "$port" "$pids" "$@"
+    elif ((ROUND == 1)); then
+        run_case "$server" "idle-$(idle_conns "$server")" "$port" "$pids" idle --conns "$(idle_conns "$server")" \
+            --size 64 --hold "$IDLE_HOLD" --min-available-mib "$MIN_AVAILABLE_MIB" "$@"
+    fi
     if churns "$server"; then
         warm_up_churn "$server" "$port" "$@"
         run_case "$server" "churn-${CHURN_CONNS}x64" "$port" "$pids" churn --conns "$CHURN_CONNS" --size 64 \
             --duration "$DURATION" --warmup "$WARMUP" "$@"
+    fi
+    if footprints "$server"; then
+        # what the server kept after all its load, then the same idle sessions on top of it
+        footprint "$server" footprint-matrix "$port" "$pids"
+        run_case "$server" "footprint-idle-$(idle_conns "$server")" "$port" "$pids" idle \
+            --conns "$(idle_conns "$server")" --size 64 --hold "$IDLE_HOLD" --min-available-mib "$MIN_AVAILABLE_MIB" "$@"
     fi
 }
 
@@ -256,8 +289,16 @@ CONF
     stop "$pid"
 }
 
-bench_sluice() {
-    [[ -f $SLUICE_JAR ]] || { skip sluice "no $SLUICE_JAR (the tunnel does not build yet)"; return; }
+# start_sluice NAME CONFIG: Sluice the way users start it, through the launcher (memory defaults, class-data archive)
+start_sluice() {
+    start "$1" env JAVA_OPTS="${SLUICE_JAVA_OPTS:-}" SLUICE_JAR="$SLUICE_JAR" "$ROOT/sluice" run -c "$2"
+}
+
+record_command() {   # record_command PID: the JVM command line the launcher ran, once per run, for the report
+    [[ -s $WORK/sluice.cmdline ]] || tr '\0' ' ' <"/proc/$1/cmdline" >"$WORK/sluice.cmdline" 2>/dev/null || true
+}
+
+write_sluice_yaml() {   # the configuration of the "sluice" server: one spawned echo (or a static socket)
     cat >"$WORK/sluice.yaml" <<CONF
 server: { bind: 127.0.0.1, port: 8081, max-connections: 20000, runtime-dir: $WORK/sluice-run${SLUICE_TRANSPORT:+, transport: $SLUICE_TRANSPORT} }
 wstunnel:
@@ -267,24 +308,51 @@ wstunnel:
     "/echo":
       - socket: $WORK/echo.sock
 CONF
-    local echo_pid=0 pid
     if [[ $SLUICE_SPAWN == 1 ]]; then
         cat >>"$WORK/sluice.yaml" <<CONF
         bin-path: $ECHO --fd0
         min-procs: 1
         max-procs: 1
 CONF
-    else
+    fi
+}
+
+# The launcher records its class-data archive in the first run after a build (written when that run stops) and maps
+# it in later runs: one unrecorded start with a little churn and ping-pong first, so every measured start maps it.
+prime_sluice() {
+    [[ " $SERVERS " == *" sluice"* && -f $SLUICE_JAR && ${SLUICE_CDS:-1} != 0 ]] || return 0
+    log "sluice: one unrecorded start for the launcher's class-data archive"
+    local pid
+    SLUICE_SPAWN=1 write_sluice_yaml
+    start_sluice sluice-prime "$WORK/sluice.yaml"
+    pid=$STARTED_PID
+    if wait_port 8081 "$pid" 30; then
+        timeout -k 5 60 java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" churn --conns 4 --duration 2 --warmup 0 --port 8081 \
+            >/dev/null 2>>"$WORK/loadgen.err" || true
+        timeout -k 5 60 java $LOADGEN_JAVA_OPTS -jar "$LOADGEN" pingpong --conns 8 --size 4096 --duration 1 \
+            --warmup 0 --port 8081 >/dev/null 2>>"$WORK/loadgen.err" || true
+    fi
+    # TERM Sluice alone and wait: it writes the archive on its way out (JDK 25 in a child JVM), which takes seconds
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1200); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    stop "$pid"
+}
+
+bench_sluice() {
+    [[ -f $SLUICE_JAR ]] || { skip sluice "no $SLUICE_JAR (the tunnel does not build yet)"; return; }
+    write_sluice_yaml
+    local echo_pid=0 pid
+    if [[ $SLUICE_SPAWN != 1 ]]; then
         start sluice-echo "$ECHO" --unix "$WORK/echo.sock"
         echo_pid=$STARTED_PID
     fi
-    # shellcheck disable=SC2086
-    start sluice java ${SLUICE_JAVA_OPTS:-} -jar "$SLUICE_JAR" run -c "$WORK/sluice.yaml"
+    start_sluice sluice "$WORK/sluice.yaml"
     pid=$STARTED_PID
     if ! wait_port 8081 "$pid" 30; then
         skip sluice "did not listen on 8081 within 30 s: $(tail -3 "$WORK/sluice.log" | tr '\n' ' ')"
         stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"; return
     fi
+    record_command "$pid"
     if ((echo_pid == 0)); then run_cases sluice 8081 "$pid"; else run_cases sluice 8081 "$pid,$echo_pid"; fi
     stop "$pid"; ((echo_pid == 0)) || stop "$echo_pid"
 }
@@ -320,16 +388,11 @@ wstunnel:
         max-procs: 20000
 CONF
     local pid
-    # shellcheck disable=SC2086
-    start sluice-perconn java ${SLUICE_JAVA_OPTS:-} -jar "$SLUICE_JAR" run -c "$WORK/sluice-perconn.yaml"
+    start_sluice sluice-perconn "$WORK/sluice-perconn.yaml"
     pid=$STARTED_PID
     if ! wait_port 8085 "$pid" 30; then
         skip sluice-perconn "did not listen on 8085 within 30 s: $(tail -3 "$WORK/sluice-perconn.log" | tr '\n' ' ')"
         stop "$pid"; return
-    fi
-    if [[ $PHASE == matrix ]] && ((ROUND == 1)); then
-        run_case sluice-perconn "idle-$IDLE_CONNS_WEBSOCKETD" 8085 "$pid" idle --conns "$IDLE_CONNS_WEBSOCKETD" \
-            --size 64 --hold "$IDLE_HOLD" --min-available-mib "$MIN_AVAILABLE_MIB"
     fi
     run_cases sluice-perconn 8085 "$pid"
     stop "$pid"
@@ -354,6 +417,7 @@ main() {
     ulimit -n "$(ulimit -Hn)"
     install_peers
     build
+    prime_sluice
     : >"$JSONL"
     {
         jq -cn --arg stamp "$STAMP" --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)" \
@@ -361,7 +425,8 @@ main() {
             --arg lighttpd "$(lighttpd -v 2>/dev/null | head -1 || true)" \
             --arg websocketd "$(websocketd --version 2>/dev/null | head -1 || true)" \
             --arg websockify "$(dpkg-query -W -f='${Version}' websockify 2>/dev/null || true)" \
-            --arg java "$(java -version 2>&1 | head -1)" \
+            --arg java "$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1)" \
+            --arg java_opts "${SLUICE_JAVA_OPTS:-}" --arg settle "$SETTLE" \
             --arg duration "$DURATION" --arg window "$WINDOW" --arg idle "$IDLE_CONNS" --arg threads "$THREADS" \
             --arg spawn "$SLUICE_SPAWN" --arg swarm "$SERVER_WARMUP" --arg rounds "$ROUNDS" \
             --arg transport "$SLUICE_TRANSPORT" \
@@ -369,7 +434,8 @@ main() {
               lighttpd:$lighttpd, websocketd:$websocketd, websockify:$websockify, java:$java,
               duration_s:$duration, window:$window, idle_conns:$idle, loadgen_threads:$threads,
               sluice_spawn:($spawn == "1"), server_warmup_s:$swarm, rounds:($rounds | tonumber),
-              sluice_transport:(if $transport == "" then "auto" else $transport end)}'
+              sluice_transport:(if $transport == "" then "auto" else $transport end),
+              sluice_java_opts:$java_opts, settle_s:$settle}'
     } >>"$JSONL"
     local server
     for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
@@ -392,7 +458,8 @@ main() {
             done
         done
     done
-    jq -c --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" 'select(.meta) | . + {loadavg_end:$load}' "$JSONL" \
+    jq -c --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg cmd "$(cat "$WORK/sluice.cmdline" 2>/dev/null)" \
+        'select(.meta) | . + {loadavg_end:$load, sluice_command:$cmd}' "$JSONL" \
         >"$WORK/meta.json"
     { cat "$WORK/meta.json"; grep -v '"meta":true' "$JSONL"; } >"$WORK/all.jsonl" && mv "$WORK/all.jsonl" "$JSONL"
     log "writing the report"

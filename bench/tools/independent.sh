@@ -31,7 +31,9 @@ command -v node >/dev/null || { echo "independent.sh: needs node (Node.js 18 or 
 ulimit -n "$(ulimit -Hn)"
 rm -rf "$W/sluice-run"; mkdir -p "$W/sluice-run"
 setsid lighttpd -D -f "$W/lighttpd.conf" >/dev/null 2>&1 & LP=$!
-setsid java -jar "$SLUICE_JAR" run -c "$W/sluice.yaml" >"$W/independent-sluice.log" 2>&1 & SP=$!
+# through the launcher, as bench/run.sh does (memory defaults, class-data archive)
+setsid env JAVA_OPTS="${SLUICE_JAVA_OPTS:-}" SLUICE_JAR="$SLUICE_JAR" "$(dirname "$HERE")/sluice" run -c "$W/sluice.yaml" \
+    >"$W/independent-sluice.log" 2>&1 & SP=$!
 stop() { for p in $LP $SP; do kill -TERM -- "-$p" 2>/dev/null || true; done; sleep 1
          for p in $LP $SP; do kill -KILL -- "-$p" 2>/dev/null || true; done; }
 trap stop EXIT

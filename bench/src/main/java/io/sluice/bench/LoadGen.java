@@ -28,6 +28,7 @@ public final class LoadGen {
         return switch (options.mode()) {
             case "idle" -> IdleRun.run(options);
             case "churn" -> ChurnRun.run(options);
+            case "footprint" -> FootprintRun.run(options);
             default -> ClosedLoopRun.run(options);
         };
     }

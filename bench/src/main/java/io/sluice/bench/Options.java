@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * LoadGen's command line, parsed once: {@code MODE [--option value | --flag]...}. Immutable.
  *
- * @param mode       pingpong, stream, idle or churn (conns = slots, each running short sessions back to back)
+ * @param mode       pingpong, stream, idle, churn (conns = slots, each running short sessions back to back) or
+ *                   footprint (no connections: the trees' Pss after --hold seconds)
  * @param window     messages in flight per connection (stream; ping-pong is 1)
  * @param pids       server processes whose trees are charged CPU and memory (may be empty)
  * @param clockTicks the kernel's USER_HZ (getconf CLK_TCK) for /proc CPU times
@@ -16,14 +17,14 @@ record Options(String mode, Target target, int conns, int size, int window, doub
 
     static final String USAGE = """
         usage: loadgen.jar MODE [options]
-          MODE: pingpong | stream | idle | churn
+          MODE: pingpong | stream | idle | churn | footprint
           --port P (required)  --host H (127.0.0.1)  --path /echo  --raw  --tls  --subprotocol NAME
           --conns N (1)  --size BYTES (64)  --window W (stream: 8)  --duration S (5)  --warmup S (1)
-          --hold S (idle: 5)  --pid PID[,PID...]  --threads T (1)  --label TEXT  --clk-tck HZ (100)
+          --hold S (idle, footprint: 5)  --pid PID[,PID...]  --threads T (1)  --label TEXT  --clk-tck HZ (100)
           --min-available-mib M (1024, idle stops opening sessions below this MemAvailable)""";
 
     static Options parse(String[] args) {
-        if (args.length == 0 || !List.of("pingpong", "stream", "idle", "churn").contains(args[0])) {
+        if (args.length == 0 || !List.of("pingpong", "stream", "idle", "churn", "footprint").contains(args[0])) {
             throw new IllegalArgumentException(USAGE);
         }
         String mode = args[0];

@@ -15,7 +15,7 @@ final class RunReport {
             .put("conns", options.conns())
             .put("size", options.size())
             .put("window", options.window())
-            .put("duration_s", options.mode().equals("idle") ? options.hold() : options.duration());
+            .put("duration_s", List.of("idle", "footprint").contains(options.mode()) ? options.hold() : options.duration());
     }
 
     static void latency(JsonLine result, LogLinearHistogram latency) {

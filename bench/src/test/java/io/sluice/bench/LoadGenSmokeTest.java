@@ -59,6 +59,19 @@ class LoadGenSmokeTest {
     }
 
     @Test
+    void footprintReadsThePssOfTheTreeAfterTheHoldAndNeedsAPid() throws Exception {
+        JsonLine result = LoadGen.run(Options.parse(new String[] {"footprint", "--port", "1", "--hold", "0.1",
+            "--pid", SELF}));
+        JsonLine withoutPid = LoadGen.run(Options.parse(new String[] {"footprint", "--port", "1", "--hold", "0"}));
+
+        assertThat(result.get("valid")).isEqualTo(true);
+        assertThat((long) result.get("pss_kib")).isPositive();
+        assertThat((int) result.get("server_processes")).isPositive();
+        assertThat(withoutPid.get("valid")).isEqualTo(false);
+        assertThat(withoutPid.get("first_error")).isEqualTo("footprint needs --pid");
+    }
+
+    @Test
     void churnRunsShortSessionsBackToBackAndTimesTheUpgradeAndTheClose() throws Exception {
         try (EchoServers echo = EchoServers.webSocketSplitting()) {
             JsonLine result = LoadGen.run(Options.parse(new String[] {"churn", "--port", Integer.toString(echo.port()),
