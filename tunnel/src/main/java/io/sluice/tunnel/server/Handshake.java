@@ -11,7 +11,7 @@ import io.sluice.tunnel.config.FrameType;
 import io.sluice.tunnel.config.RouteSpec;
 import io.sluice.tunnel.session.WireFormat;
 import java.util.Base64;
-import java.util.Locale;
+import java.util.List;
 
 /**
  * The checks a WebSocket upgrade request passes before any backend is touched: a well-formed head (one
@@ -119,8 +119,18 @@ final class Handshake {
     static boolean isUpgrade(HttpRequest request) {
         return request.method().equals(HttpMethod.GET)
                 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
-                && hasToken(String.join(",", request.headers().getAll(HttpHeaderNames.UPGRADE)), "websocket")
-                && hasToken(String.join(",", request.headers().getAll(HttpHeaderNames.CONNECTION)), "upgrade");
+                && anyHasToken(request.headers().getAll(HttpHeaderNames.UPGRADE), "websocket")
+                && anyHasToken(request.headers().getAll(HttpHeaderNames.CONNECTION), "upgrade");
+    }
+
+    /** Whether one of a repeated header's values has {@code token}: the same as joining them with commas. */
+    private static boolean anyHasToken(List<String> values, String token) {
+        for (String value : values) {
+            if (hasToken(value, token)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** RFC 6455 4.2.1: the key is base64 of exactly 16 bytes. */
@@ -135,15 +145,33 @@ final class Handshake {
         }
     }
 
-    /** Whether a comma-separated header value has {@code token} (case-insensitive, no quoted strings). */
+    /**
+     * Whether a comma-separated header value has {@code token} (a lower-case ASCII word; case-insensitive, blanks
+     * around each element ignored as {@link String#trim()} does, no quoted strings). Allocation-free: it runs for
+     * every upgrade request.
+     */
     static boolean hasToken(String value, String token) {
         if (value == null) {
             return false;
         }
-        for (String part : value.split(",")) {
-            if (part.trim().toLowerCase(Locale.ROOT).equals(token)) {
+        int length = value.length();
+        for (int start = 0; start <= length; ) {
+            int end = value.indexOf(',', start);
+            if (end < 0) {
+                end = length;
+            }
+            int from = start;
+            int to = end;
+            while (from < to && value.charAt(from) <= ' ') {
+                from++;
+            }
+            while (to > from && value.charAt(to - 1) <= ' ') {
+                to--;
+            }
+            if (to - from == token.length() && value.regionMatches(true, from, token, 0, token.length())) {
                 return true;
             }
+            start = end + 1;
         }
         return false;
     }
