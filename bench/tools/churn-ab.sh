@@ -6,7 +6,9 @@
 #   JARS="/tmp/before.jar tunnel/target/sluice.jar" bench/tools/churn-ab.sh
 #   R=3 D=5 W=20 RUNS=2 JARS=... bench/tools/churn-ab.sh     rounds, seconds per run, warm-up seconds, runs per server
 # Per run: sessions/s, 101 p50, close p50 (µs), server CPU per session (process tree), and the same CPU split into
-# the server process's user/sys and its echo worker's user/sys (µs per session). Ports 18181/18182.
+# the server process's user/sys and its echo worker's user/sys (µs per session), LoadGen's own CPU per session, and
+# the cores the run kept busy ((server + LoadGen CPU) × sessions/s): when that is the same for every server, the
+# machine is the bound and sessions/s follow CPU per session. Ports 18181/18182.
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 LG=$HERE/target/loadgen.jar
@@ -53,11 +55,13 @@ measure() { # name port pid
     for _ in $(seq "$RUNS"); do
         a=$(ticks "$3"); w=$(ticks "$worker"); line=$(churn "$2" "$3" "$D"); b=$(ticks "$3"); w2=$(ticks "$worker")
         n=$(jq '.rate_sessions_s * '"$D" <<<"$line")
-        printf '%-14s %8.0f sessions/s  101 p50 %5.0f  close p50 %5.0f  CPU/session %4.0f  server user/sys %s  worker user/sys %s\n' \
+        printf '%-14s %8.0f sessions/s  101 p50 %5.0f  close p50 %5.0f  CPU/session %4.0f  server user/sys %s  worker user/sys %s  LoadGen %s  cores %s\n' \
             "$1" "$(jq .rate_sessions_s <<<"$line")" "$(jq .upgrade_p50_us <<<"$line")" "$(jq .close_p50_us <<<"$line")" \
             "$(jq .server_cpu_us_per_session <<<"$line")" \
             "$(echo "$a $b $n" | awk '{printf "%.0f/%.0f", ($3-$1)*1e4/$5, ($4-$2)*1e4/$5}')" \
-            "$(echo "$w $w2 $n" | awk '{printf "%.0f/%.0f", ($3-$1)*1e4/$5, ($4-$2)*1e4/$5}')"
+            "$(echo "$w $w2 $n" | awk '{printf "%.0f/%.0f", ($3-$1)*1e4/$5, ($4-$2)*1e4/$5}')" \
+            "$(jq '.client_cpu_ms * 1000 / .sessions | round' <<<"$line")" \
+            "$(jq '(.server_cpu_ms + .client_cpu_ms) / (.duration_s * 1000) * 100 | round / 100' <<<"$line")"
     done
 }
 for round in $(seq "$R"); do
