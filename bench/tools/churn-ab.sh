@@ -6,7 +6,9 @@
 #   JARS="/tmp/before.jar tunnel/target/sluice.jar" bench/tools/churn-ab.sh
 #   R=3 D=5 W=20 RUNS=2 JARS=... bench/tools/churn-ab.sh     rounds, seconds per run, warm-up seconds, runs per server
 # Per run: sessions/s, 101 p50, close p50 (µs), server CPU per session (process tree), and the same CPU split into
-# the server process's user/sys and its echo worker's user/sys (µs per session), LoadGen's own CPU per session, and
+# the server process's user/sys and its echo worker's user/sys (µs per session; read from /proc around the whole
+# LoadGen run, warm-up included, then scaled so that the four add up to the measured window's CPU per session),
+# LoadGen's own CPU per session, and
 # the cores the run kept busy ((server + LoadGen CPU) × sessions/s): when that is the same for every server, the
 # machine is the bound and sessions/s follow CPU per session. Ports 18181/18182.
 set -u
@@ -58,8 +60,9 @@ measure() { # name port pid
         printf '%-14s %8.0f sessions/s  101 p50 %5.0f  close p50 %5.0f  CPU/session %4.0f  server user/sys %s  worker user/sys %s  LoadGen %s  cores %s\n' \
             "$1" "$(jq .rate_sessions_s <<<"$line")" "$(jq .upgrade_p50_us <<<"$line")" "$(jq .close_p50_us <<<"$line")" \
             "$(jq .server_cpu_us_per_session <<<"$line")" \
-            "$(echo "$a $b $n" | awk '{printf "%.0f/%.0f", ($3-$1)*1e4/$5, ($4-$2)*1e4/$5}')" \
-            "$(echo "$w $w2 $n" | awk '{printf "%.0f/%.0f", ($3-$1)*1e4/$5, ($4-$2)*1e4/$5}')" \
+            $(echo "$a $b $w $w2 $(jq .server_cpu_us_per_session <<<"$line")" | awk '{
+                su = $3 - $1; ss = $4 - $2; wu = $7 - $5; ws = $8 - $6; f = $9 / ((su + ss + wu + ws) * 1e4 / '"$n"')
+                printf "%.0f/%.0f %.0f/%.0f", su * 1e4 / '"$n"' * f, ss * 1e4 / '"$n"' * f, wu * 1e4 / '"$n"' * f, ws * 1e4 / '"$n"' * f}') \
             "$(jq '.client_cpu_ms * 1000 / .sessions | round' <<<"$line")" \
             "$(jq '(.server_cpu_ms + .client_cpu_ms) / (.duration_s * 1000) * 100 | round / 100' <<<"$line")"
     done
